@@ -1,0 +1,249 @@
+# Makefile - the kernel (i386, freestanding), the host library of mm, the host
+# tests, the QEMU tests, benchmarks and the lab.  Everything goes under build/.
+#
+#   make            kernel ELF + ISO + host library + host test binaries
+#   make run        boot the ISO in QEMU, console on this terminal (MEM=128M,
+#                   KVM=1, CMDLINE="...", VGA=1 for a window as well)
+#   make test       every check: host suites (ASan+UBSan), QEMU boots, ktest,
+#                   shell transcripts
+#   make debug      QEMU halted at the first instruction, gdb attached
+#   make hostlib    build/host/libmm.a (SANITIZE= for a plain build)
+#   make bench      host benchmarks (not part of make test)
+#   make lab        the slab-versus-buddy lab (CSVs, plots, report)
+#   make deps       install the Debian packages the build needs
+#   make clean
+
+.DEFAULT_GOAL := all
+.SUFFIXES:
+.DELETE_ON_ERROR:
+
+BUILD   := build
+# V=1 shows the full commands.
+Q := $(if $(filter 1,$(V)),,@)
+say = $(if $(filter 1,$(V)),,@printf '  %-8s %s\n' $(1) $(2))
+MEM     ?= 128M
+KVM     ?= 0
+CMDLINE ?=
+PYTHON  ?= python3
+
+# ---- toolchains --------------------------------------------------------
+
+CC      ?= gcc
+HOSTCC  ?= gcc
+NM      ?= nm
+
+# Kernel: 32-bit, freestanding, no FPU/SIMD state to save on interrupts,
+# frame pointers for the oops backtrace, no PIC (fixed link address).
+KCFLAGS := -m32 -march=i686 -std=gnu11 -O2 -g \
+	-ffreestanding -fno-pic -fno-pie -fno-stack-protector -nostdlib \
+	-mno-sse -mno-mmx -mno-80387 \
+	-fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
+	-fno-strict-aliasing -DMM_KERNEL \
+	-Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
+	-Wshadow -Wpointer-arith -Wno-unused-parameter \
+	-I. -MD -MP
+# MM_KERNEL selects the kernel half of mm/port.h (host is the default).
+# -fno-strict-aliasing: mm reinterprets raw memory as objects and lists,
+# as Linux does (and builds with the same flag).
+KASFLAGS := -m32 -I. -MD -MP
+# libgcc provides 64-bit division (__udivdi3, __umoddi3) on i386.
+KLIBGCC := $(shell $(CC) -m32 -print-libgcc-file-name 2>/dev/null)
+KLDFLAGS := -m32 -nostdlib -static -no-pie -Wl,--build-id=none \
+	-Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -T linker.ld
+
+# Host: mm built as ordinary C with the sanitizers on by default.
+SANITIZE ?= address,undefined
+HOST_SANFLAGS := $(if $(SANITIZE),-fsanitize=$(SANITIZE) -fno-sanitize-recover=all)
+HOSTCFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer -fno-strict-aliasing \
+	-Wall -Wextra -Werror -Wstrict-prototypes \
+	-Wmissing-prototypes -Wshadow -Wpointer-arith -Wno-unused-parameter \
+	-I. -MD -MP $(HOST_SANFLAGS)
+HOSTLDFLAGS := $(HOST_SANFLAGS)
+HOSTLIBS := -lpthread
+
+# ---- sources -------------------------------------------------------------
+
+# mm: compiled unmodified into both builds.
+MM_SRCS := mm/memblock.c mm/init.c mm/page_alloc.c mm/highmem.c mm/vmstat.c \
+	mm/check.c mm/debug.c mm/slab_tmp.c
+
+# The part of kernel/lib that mm uses: in both builds.
+KLIB_SHARED_SRCS := kernel/lib/vsprintf.c kernel/lib/parse.c
+
+# In-kernel tests (ktest), linked into every kernel.
+KTEST_SRCS := tests/kernel/test_lib.c tests/kernel/test_arch.c
+
+KERNEL_ASM_SRCS := boot/boot.S arch/x86/isr.S
+KERNEL_C_SRCS := \
+	arch/x86/gdt.c arch/x86/traps.c arch/x86/pic.c arch/x86/pit.c \
+	arch/x86/serial.c arch/x86/vga.c arch/x86/port.c \
+	kernel/kmain.c kernel/printk.c kernel/panic.c kernel/multiboot.c \
+	kernel/params.c kernel/kallsyms.c kernel/shell.c kernel/ktest.c \
+	kernel/cmd_basic.c kernel/cmd_mm.c \
+	kernel/lib/string.c $(KLIB_SHARED_SRCS) $(MM_SRCS) \
+	$(KTEST_SRCS)
+
+HOST_PORT_SRCS := arch/host/port.c arch/host/host.c
+HOSTLIB_SRCS := $(MM_SRCS) $(HOST_PORT_SRCS) $(KLIB_SHARED_SRCS)
+
+# Host test suites: tests/host/NAME.c -> build/host/tests/NAME.  Extra
+# sources a suite needs besides libmm.a are listed as NAME_EXTRA.
+HOST_TESTS :=
+test_multiboot_EXTRA := kernel/multiboot.c
+HOST_TEST_HELPERS := tests/host/helpers.c
+
+# ---- derived names --------------------------------------------------------
+
+KOBJS := $(KERNEL_ASM_SRCS:%.S=$(BUILD)/kernel/%.o) \
+	 $(KERNEL_C_SRCS:%.c=$(BUILD)/kernel/%.o)
+HOSTLIB_OBJS := $(HOSTLIB_SRCS:%.c=$(BUILD)/host/%.o)
+HOSTLIB := $(BUILD)/host/libmm.a
+HOST_TEST_BINS := $(HOST_TESTS:%=$(BUILD)/host/tests/%)
+
+KERNEL_ELF := $(BUILD)/kernel.elf
+KERNEL_ISO := $(BUILD)/kernel.iso
+
+# ---- top-level targets ----------------------------------------------------
+
+.PHONY: all kernel iso hostlib host-tests run debug test test-host test-qemu \
+	bench lab deps clean
+
+all: kernel iso hostlib host-tests
+
+kernel: $(KERNEL_ELF)
+iso: $(KERNEL_ISO)
+hostlib: $(HOSTLIB)
+host-tests: $(HOST_TEST_BINS)
+
+deps:
+	@tools/install-deps.sh
+
+# Every build, run and test starts by making sure the tools exist (a fast
+# check of a few files when nothing is missing).
+$(BUILD)/.deps-ok: tools/install-deps.sh
+	@tools/install-deps.sh
+	@mkdir -p $(BUILD) && touch $@
+
+# ---- kernel -----------------------------------------------------------------
+
+$(BUILD)/kernel/%.o: %.c $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
+
+# Tests run in source order: keep the .ktest entries in the order written.
+$(BUILD)/kernel/tests/kernel/%.o: KCFLAGS += -fno-toplevel-reorder
+
+$(BUILD)/kernel/%.o: %.S $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(call say,AS,$<)
+	$(Q)$(CC) $(KASFLAGS) -c $< -o $@
+
+# Two-pass link for kallsyms: link with an empty symbol table, generate the
+# real one from that image, link again.  .kallsyms sits after .text,
+# .rodata and .data (linker.ld), so the second pass moves no function; the
+# cmp below proves it.
+$(BUILD)/kallsyms0.S: tools/gen-kallsyms.sh
+	@mkdir -p $(BUILD)
+	$(Q)tools/gen-kallsyms.sh - > $@
+
+$(BUILD)/%.o: $(BUILD)/%.S
+	$(call say,AS,$<)
+	$(Q)$(CC) $(KASFLAGS) -c $< -o $@
+
+$(BUILD)/kernel.pass1.elf: $(KOBJS) $(BUILD)/kallsyms0.o linker.ld
+	$(call say,LD,$@)
+	$(Q)$(CC) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/kallsyms0.o $(KLIBGCC)
+
+$(BUILD)/kallsyms1.S: $(BUILD)/kernel.pass1.elf tools/gen-kallsyms.sh
+	$(call say,KSYMS,$@)
+	$(Q)NM=$(NM) tools/gen-kallsyms.sh $< > $@
+
+$(KERNEL_ELF): $(BUILD)/kernel.pass1.elf $(BUILD)/kallsyms1.o
+	$(call say,LD,$@)
+	$(Q)$(CC) $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/kallsyms1.o $(KLIBGCC)
+	@$(NM) -n $(BUILD)/kernel.pass1.elf | grep ' [tT] ' > $(BUILD)/syms1.txt
+	@$(NM) -n $@ | grep ' [tT] ' > $(BUILD)/syms2.txt
+	@cmp -s $(BUILD)/syms1.txt $(BUILD)/syms2.txt || \
+		{ echo "kallsyms: function addresses moved between link passes"; \
+		  rm -f $@; exit 1; }
+	@grub-file --is-x86-multiboot $@ || \
+		{ echo "$@: not a Multiboot kernel"; rm -f $@; exit 1; }
+
+$(KERNEL_ISO): $(KERNEL_ELF) tools/mkiso.sh
+	$(call say,ISO,$@)
+	$(Q)tools/mkiso.sh $(KERNEL_ELF) $@ "$(CMDLINE)"
+
+# ---- host library and tests --------------------------------------------------
+
+# The compiler flags are part of what an object depends on: switching
+# SANITIZE rebuilds everything instead of mixing instrumented objects.
+HOST_FLAGS_STAMP := $(BUILD)/host/.flags
+$(HOST_FLAGS_STAMP): FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(HOSTCC) $(HOSTCFLAGS)' | cmp -s - $@ || \
+		echo '$(HOSTCC) $(HOSTCFLAGS)' > $@
+.PHONY: FORCE
+FORCE:
+
+$(BUILD)/host/%.o: %.c $(HOST_FLAGS_STAMP) $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(call say,HOSTCC,$<)
+	$(Q)$(HOSTCC) $(HOSTCFLAGS) -c $< -o $@
+
+$(HOSTLIB): $(HOSTLIB_OBJS)
+	@rm -f $@
+	$(call say,AR,$@)
+	$(Q)ar rcs $@ $^
+
+HOST_TEST_HELPER_OBJS := $(HOST_TEST_HELPERS:%.c=$(BUILD)/host/%.o)
+
+.SECONDEXPANSION:
+$(BUILD)/host/tests/%: $(BUILD)/host/tests/host/%.o \
+		$$(patsubst %.c,$(BUILD)/host/%.o,$$($$*_EXTRA)) \
+		$(HOST_TEST_HELPER_OBJS) $(HOSTLIB)
+	@mkdir -p $(dir $@)
+	$(call say,HOSTLD,$@)
+	$(Q)$(HOSTCC) $(HOSTLDFLAGS) -o $@ $(filter %.o,$^) $(HOSTLIB) -lcmocka $(HOSTLIBS)
+
+$(BUILD)/host/tests/host/%.o: tests/host/%.c $(HOST_FLAGS_STAMP) $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(call say,HOSTCC,$<)
+	$(Q)$(HOSTCC) $(HOSTCFLAGS) -c $< -o $@
+
+# ---- running --------------------------------------------------------------------
+
+QEMU_FLAGS := -m $(MEM) -no-reboot \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+	$(if $(filter 1,$(KVM)),-enable-kvm -cpu host)
+
+# The console is COM1 on this terminal; Ctrl-A X quits QEMU, Ctrl-A C
+# switches to the QEMU monitor.  VGA=1 also opens a window with the VGA
+# console.  `halt` ends QEMU with status 33, which tools/qemu-run.sh maps to 0.
+run: $(KERNEL_ISO)
+	tools/qemu-run.sh -cdrom $(KERNEL_ISO) $(QEMU_FLAGS) -serial mon:stdio \
+		$(if $(filter 1,$(VGA)),,-display none)
+
+# QEMU waits for gdb on :1234 before the first instruction; gdb loads the
+# symbols and the helpers in tools/gdb/mm.gdb.  See README.md.
+debug: $(KERNEL_ISO)
+	tools/qemu-run.sh -cdrom $(KERNEL_ISO) $(QEMU_FLAGS) -serial mon:stdio \
+		-display none -s -S & \
+	gdb -q -x tools/gdb/mm.gdb $(KERNEL_ELF); \
+	kill %1 2>/dev/null; wait
+
+# ---- tests ----------------------------------------------------------------------
+
+test: all
+	@$(PYTHON) tools/run-tests.py --build $(BUILD) $(HOST_TEST_BINS)
+
+test-host: host-tests
+	@$(PYTHON) tools/run-tests.py --build $(BUILD) --host-only $(HOST_TEST_BINS)
+
+test-qemu: kernel iso
+	@$(PYTHON) tools/run-tests.py --build $(BUILD) --qemu-only
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,77 @@
+/*
+ * tests/host/helpers.c - see helpers.h.
+ */
+#include "tests/host/helpers.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void boot_simple(uint64_t bytes, const char *cmdline)
+{
+	struct mem_region map[] = { { 0, bytes, MEM_USABLE } };
+	int err = mm_host_boot(map, 1, cmdline);
+
+	if (err) {
+		fprintf(stderr, "mm_host_boot(%llu bytes, \"%s\") = %d; log:\n%s\n",
+			(unsigned long long)bytes, cmdline, err, mm_host_log());
+		fail();
+	}
+}
+
+void assert_mm_clean(void)
+{
+	int bad = mm_check();
+
+	if (bad) {
+		fprintf(stderr, "mm_check() = %d; log:\n%s\n", bad, mm_host_log());
+		fail();
+	}
+}
+
+void assert_log_contains(const char *needle)
+{
+	if (!strstr(mm_host_log(), needle)) {
+		fprintf(stderr, "log lacks \"%s\"; log:\n%s\n", needle, mm_host_log());
+		fail();
+	}
+}
+
+void assert_log_lacks(const char *needle)
+{
+	if (strstr(mm_host_log(), needle)) {
+		fprintf(stderr, "log unexpectedly has \"%s\"; log:\n%s\n", needle,
+			mm_host_log());
+		fail();
+	}
+}
+
+uint64_t test_seed(uint64_t default_seed)
+{
+	const char *s = getenv("MM_TEST_SEED");
+
+	return s && *s ? strtoull(s, NULL, 0) : default_seed;
+}
+
+uint64_t rng_next(uint64_t *state)
+{
+	uint64_t x = *state ? *state : 0x9e3779b97f4a7c15ULL;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	*state = x;
+	return x * 0x2545f4914f6cdd1dULL;
+}
+
+uint64_t rng_below(uint64_t *state, uint64_t n)
+{
+	return n ? rng_next(state) % n : 0;
+}
+
+int teardown_mm(void **state)
+{
+	(void)state;
+	mm_host_shutdown();
+	return 0;
+}

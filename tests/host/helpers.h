@@ -1,0 +1,35 @@
+/*
+ * tests/host/helpers.h - shared by the cmocka suites: booting mm on a
+ * synthetic map, asserting on its log, seeded randomness.
+ */
+#ifndef TESTS_HOST_HELPERS_H
+#define TESTS_HOST_HELPERS_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "arch/host/host.h"
+#include "mm/mm.h"
+
+/* Boots mm on one usable range [0, bytes) with cmdline; asserts success. */
+void boot_simple(uint64_t bytes, const char *cmdline);
+/* Asserts mm_check() == 0 (prints mm's log on failure). */
+void assert_mm_clean(void);
+/* Asserts that mm's log contains needle (prints the log if not). */
+void assert_log_contains(const char *needle);
+void assert_log_lacks(const char *needle);
+
+/* A seeded generator (xorshift64*); tests print the seed on failure.
+ * The seed comes from MM_TEST_SEED when set, else the default given. */
+uint64_t test_seed(uint64_t default_seed);
+uint64_t rng_next(uint64_t *state);
+/* Uniform in [0, n). */
+uint64_t rng_below(uint64_t *state, uint64_t n);
+
+/* cmocka group setup/teardown that shut mm down after each test. */
+int teardown_mm(void **state);
+
+#endif

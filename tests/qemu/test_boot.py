@@ -1,0 +1,73 @@
+"""Boot through GRUB: banner, firmware map, shell basics, ktest, and the
+exception report of a deliberate fault."""
+from qemu import Qemu, check
+
+
+def test_boot_reaches_shell_and_halts():
+    with Qemu(name="boot_shell") as vm:
+        vm.expect(r"mmkernel version \S+")
+        vm.expect(r"BIOS-provided physical RAM map:")
+        vm.expect(r"BIOS-e820: \[mem 0x0000000000000000-0x[0-9a-f]{16}\] usable")
+        vm.wait_prompt()
+
+        out = vm.cmd("help")
+        for name in ("help", "uptime", "dmesg", "halt", "ktest"):
+            check(("\n  " + name) in "\n" + out, "help does not list %r" % name, vm)
+
+        out = vm.cmd("help uptime")
+        check(out.startswith("usage: uptime"), "help CMD shows the usage", vm)
+
+        out = vm.cmd("frobnicate now")
+        check(out.strip() == "frobnicate: command not found (type 'help' for the list)",
+              "unknown command gets one error line, got %r" % out, vm)
+
+        out = vm.cmd("x" * 400)
+        check("line too long" in out and out.count("\n") == 1,
+              "an overlong line is refused on one line, got %r" % out, vm)
+
+        out = vm.cmd("uptime")
+        check(out.startswith("up "), "uptime answers", vm)
+        out = vm.cmd("uptime extra")
+        check(out.strip() == "usage: uptime", "bad arguments get the usage line", vm)
+
+        out = vm.cmd("dmesg")
+        check("BIOS-e820" in out and out.lstrip().startswith("["),
+              "dmesg shows timestamped kernel messages", vm)
+
+        vm.cmd("halt", expect_prompt=False)
+        vm.expect("System halted")
+        code = vm.wait_exit()
+        check(code == 33, "halt exits QEMU with 33, got %s" % code, vm)
+
+
+def test_ktest_boot_option_runs_all_suites():
+    with Qemu(cmdline="ktest", name="ktest_boot", timeout=240) as vm:
+        vm.expect(r"TAP version 13")
+        m = vm.expect(r"\n(\d+) passed, (\d+) failed\n")
+        code = vm.wait_exit()
+        check(int(m.group(2)) == 0, "ktest reports failures:\n" + vm.buf[-4000:])
+        check(int(m.group(1)) > 0, "ktest ran no test", vm)
+        check("not ok" not in vm.buf, "a test failed", vm)
+        check(code == 33, "ktest exits QEMU with 33 when all pass, got %s" % code, vm)
+
+
+def test_page_fault_prints_oops_and_exits_35():
+    with Qemu(cmdline="crashtest=pagefault", name="crash_pagefault") as vm:
+        vm.expect(r"BUG: kernel NULL pointer dereference, address: 00000000")
+        vm.expect(r"#PF: supervisor read access in kernel mode")
+        vm.expect(r"Oops: page fault: 0000 \[#1\]")
+        vm.expect(r"EIP: crash_on_purpose\+0x[0-9a-f]+/0x[0-9a-f]+")
+        vm.expect(r"EAX: [0-9a-f]{8} EBX: [0-9a-f]{8}")
+        vm.expect(r"CR0: [0-9a-f]{8} CR2: 00000000")
+        vm.expect(r"Call Trace:\n crash_on_purpose\+0x[0-9a-f]+/0x[0-9a-f]+\n kmain\+")
+        code = vm.wait_exit()
+        check(code == 35, "an oops exits QEMU with 35, got %s" % code, vm)
+
+
+def test_invalid_opcode_and_divide_are_reported():
+    for kind, name in (("ud", "invalid opcode"), ("divide", "divide error")):
+        with Qemu(cmdline="crashtest=" + kind, name="crash_" + kind) as vm:
+            vm.expect(r"Oops: %s: 0000 \[#1\]" % name)
+            vm.expect(r"EIP: crash_on_purpose\+")
+            code = vm.wait_exit()
+            check(code == 35, "%s: exit status 35, got %s" % (kind, code), vm)
