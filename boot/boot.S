@@ -73,6 +73,7 @@ multiboot_entry:
 	jmp	*%eax
 
 	.text
+	.type	high_entry, @function
 high_entry:
 	movl	$boot_stack_top, %esp
 	/* Drop the identity mapping: from now on page 0 is not present. */
@@ -88,6 +89,7 @@ high_entry:
 2:	cli
 	hlt
 	jmp	2b
+	.size	high_entry, . - high_entry
 
 	.section .bss.pgdir, "aw", @nobits
 	.align PAGE_SIZE

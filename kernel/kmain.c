@@ -156,7 +156,7 @@ static void reserve_modules(const struct multiboot_info *mbi)
 					       "multiboot module");
 }
 
-static void crash_on_purpose(const char *kind)
+static __attribute__((noipa)) void crash_on_purpose(const char *kind)
 {
 	pr_info("crashtest: triggering '%s' on purpose\n", kind);
 	if (strcmp(kind, "pagefault") == 0) {
@@ -165,8 +165,8 @@ static void crash_on_purpose(const char *kind)
 		/* Above lowmem, below the kmap area: never mapped. */
 		*(volatile uint32_t *)(uintptr_t)(PAGE_OFFSET + LOWMEM_SIZE + 0x1000) = 1;
 	} else if (strcmp(kind, "divide") == 0) {
-		volatile unsigned int zero = 0;
-		volatile unsigned int result = 1 / zero;
+		volatile unsigned int one = 1, zero = 0;
+		volatile unsigned int result = one / zero;
 
 		(void)result;
 	} else if (strcmp(kind, "ud") == 0) {

@@ -81,15 +81,30 @@ static inline void list_move_tail(struct list_head *e, struct list_head *head)
 #define list_for_each(pos, head) \
 	for (pos = (head)->next; pos != (head); pos = pos->next)
 
-#define list_for_each_entry(pos, head, member)				\
-	for (pos = list_entry((head)->next, __typeof__(*pos), member);	\
-	     &pos->member != (head);					\
-	     pos = list_entry(pos->member.next, __typeof__(*pos), member))
+/*
+ * The entry iterators never form an entry pointer from the list head
+ * itself (the usual container_of(head) trick is undefined behaviour that
+ * UBSan reports): they walk list_head pointers and convert only real
+ * entries.  The cursor variable is unique per line, so loops may nest.
+ */
+#define __LIST_CAT2(a, b)	a##b
+#define __LIST_CAT(a, b)	__LIST_CAT2(a, b)
+#define __LIST_IT		__LIST_CAT(__list_it_, __LINE__)
+#define __LIST_NX		__LIST_CAT(__list_nx_, __LINE__)
 
-#define list_for_each_entry_safe(pos, n, head, member)			\
-	for (pos = list_entry((head)->next, __typeof__(*pos), member),	\
-	     n = list_entry(pos->member.next, __typeof__(*pos), member); \
-	     &pos->member != (head);					\
-	     pos = n, n = list_entry(n->member.next, __typeof__(*n), member))
+#define list_for_each_entry(pos, head, member)				\
+	for (struct list_head *__LIST_IT = (head)->next;		\
+	     __LIST_IT != (head) &&					\
+	     ((pos = list_entry(__LIST_IT, __typeof__(*pos), member)), 1); \
+	     __LIST_IT = __LIST_IT->next)
+
+/* Safe against removal of pos (the next link is read first).  Unlike
+ * Linux's, it needs no second cursor argument. */
+#define list_for_each_entry_safe(pos, head, member)			\
+	for (struct list_head *__LIST_IT = (head)->next,		\
+	     *__LIST_NX = __LIST_IT->next;				\
+	     __LIST_IT != (head) &&					\
+	     ((pos = list_entry(__LIST_IT, __typeof__(*pos), member)), 1); \
+	     __LIST_IT = __LIST_NX, __LIST_NX = __LIST_IT->next)
 
 #endif

@@ -59,4 +59,10 @@ void mm_teardown(void);
 struct kparam;
 const struct kparam *mm_boot_params(size_t *n);
 
+#include "mm/gfp.h"
+#include "mm/highmem.h"
+#include "mm/mempool.h"
+#include "mm/page_alloc.h"
+#include "mm/slab.h"
+
 #endif

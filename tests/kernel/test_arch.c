@@ -40,8 +40,8 @@ KTEST(arch, page0_is_unmapped)
 
 static void divide_by_zero(void)
 {
-	volatile unsigned int zero = 0;
-	volatile unsigned int result = 10 / zero;
+	volatile unsigned int ten = 10, zero = 0;
+	volatile unsigned int result = ten / zero;
 
 	(void)result;
 }

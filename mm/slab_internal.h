@@ -1,0 +1,179 @@
+/*
+ * mm/slab_internal.h - struct kmem_cache and the slab layer's shared
+ * helpers (mm/slab.c, mm/kmalloc.c, mm/slab_proc.c).
+ *
+ * Lock order: slab_mutex (the caches list) -> s->lock -> zone->lock.
+ * s->lock is never held across a call into the buddy allocator (a page
+ * allocation may shrink every cache, which takes each s->lock).
+ *
+ * Object layout within a slab of 2^order pages:
+ *
+ *   page_address(page)
+ *   |<- colour ->|<------------- objects * size ------------>|<- rest ->|
+ *   +------------+-----------+-----------+-----+-------------+----------+
+ *   |  unused    |  object 0 |  object 1 | ... | object n-1  |  unused  |
+ *   +------------+-----------+-----------+-----+-------------+----------+
+ *                ^ s_mem = page_address + colour * colour_off
+ *
+ * and each stride of `size` bytes:
+ *
+ *   without a constructor:       with a constructor:
+ *   +-------------------+--+     +-------------------+------+--+
+ *   | object_size bytes |pd|     | object_size bytes | fp   |pd|
+ *   +-------------------+--+     +-------------------+------+--+
+ *   ^ fp (offset 0) while free   fp outside: the ctor's state survives
+ *
+ * fp, the free pointer, is one 32-bit word written only while the object
+ * is free:  (next_index | tag << 16) ^ key(object address).  next_index
+ * is the index of the next free object in the same slab (FP_END for the
+ * last), tag is a 16-bit check value of the object's address, and key and
+ * tag both mix in per-cache random secrets (the equivalent of Linux's
+ * SLAB_FREELIST_HARDENED).  Decoding an fp whose tag is wrong or whose
+ * index is out of range means the word was overwritten: the freelist is
+ * reported corrupt instead of being followed.
+ *
+ * Double free, always on: freeing an object whose fp decodes with the
+ * right tag means it is probably free already; the slab's freelist is then
+ * walked to know for sure (live objects hit this slow path with
+ * probability 2^-16).  Allocation clears fp so a live object never keeps a
+ * valid-looking one.
+ */
+#ifndef MM_SLAB_INTERNAL_H
+#define MM_SLAB_INTERNAL_H
+
+#include "mm/internal.h"
+#include "mm/slab.h"
+
+#define FP_END		0xffffu
+#define FP_INDEX_MASK	0xffffu
+#define FP_TAG_SHIFT	16
+#define FP_SIZE		sizeof(uint32_t)
+
+/* Empty slabs a cache keeps for the next allocation burst; beyond this
+ * they go back to the buddy allocator as soon as they empty. */
+#define SLAB_EMPTY_RESERVE	1
+
+struct kmem_cache {
+	spinlock_t lock;
+	uint32_t magic;			/* KMEM_CACHE_MAGIC while the cache lives */
+	/* Layout, fixed at creation. */
+	unsigned int object_size;	/* what the user asked for */
+	unsigned int size;		/* stride between objects */
+	unsigned int offset;		/* of fp within the stride */
+	unsigned int align;
+	unsigned int order;		/* pages per slab = 1 << order */
+	unsigned int objects;		/* per slab */
+	unsigned int colour_off;	/* bytes per colour step */
+	unsigned int colours;		/* colour offsets 0 .. colours-1 */
+	slab_flags_t flags;
+	gfp_t allocflags;		/* __GFP_DMA for DMA caches */
+	uint32_t fp_key;		/* freelist obfuscation secrets */
+	uint32_t fp_tag;
+	void (*ctor)(void *);
+
+	/* Slabs by state, under lock. */
+	struct list_head slabs_partial;	/* 0 < inuse < objects */
+	struct list_head slabs_full;	/* inuse == objects */
+	struct list_head slabs_free;	/* inuse == 0 */
+	unsigned long nr_partial, nr_full, nr_free;
+	unsigned int colour_next;
+	struct kmem_cache_stats stats;
+
+	struct list_head list;		/* in slab_caches, under slab_mutex */
+	bool is_static;			/* kmalloc and boot caches: never freed */
+	bool leaked;			/* destroy found live objects */
+	char name[KMEM_CACHE_NAME_MAX];
+};
+
+extern struct list_head slab_caches;
+extern spinlock_t slab_mutex;
+extern bool slab_freelist_random;
+
+/* Where a slab's first object starts (after its colour). */
+static inline unsigned int slab_colour(const struct page *page)
+{
+	return page->flags >> PAGE_COLOUR_SHIFT;
+}
+
+static inline char *slab_s_mem(const struct page *page)
+{
+	return (char *)page_address(page) + slab_colour(page);
+}
+
+static inline void *slab_obj(const struct kmem_cache *s,
+			     const struct page *page, unsigned int idx)
+{
+	return slab_s_mem(page) + (size_t)idx * s->size;
+}
+
+static inline uint32_t *slab_fp(const struct kmem_cache *s, void *obj)
+{
+	return (uint32_t *)((char *)obj + s->offset);
+}
+
+static inline uint32_t fp_mix(uintptr_t addr, uint32_t secret)
+{
+	uint32_t a = (uint32_t)addr ^ (uint32_t)((uint64_t)addr >> 32);
+
+	a ^= secret;
+	a *= 0x9e3779b1u;
+	return a ^ (a >> 15);
+}
+
+static inline uint32_t fp_key_of(const struct kmem_cache *s, const void *obj)
+{
+	return fp_mix((uintptr_t)obj, s->fp_key);
+}
+
+static inline uint32_t fp_tag_of(const struct kmem_cache *s, const void *obj)
+{
+	return fp_mix((uintptr_t)obj, s->fp_tag) >> FP_TAG_SHIFT;
+}
+
+static inline void fp_store(const struct kmem_cache *s, void *obj, uint32_t next)
+{
+	*slab_fp(s, obj) = (next | fp_tag_of(s, obj) << FP_TAG_SHIFT) ^
+			   fp_key_of(s, obj);
+}
+
+/* Decodes obj's fp; false when it is not a valid free pointer. */
+static inline bool fp_load(const struct kmem_cache *s, const struct page *page,
+			   void *obj, uint32_t *next)
+{
+	uint32_t v = *slab_fp(s, obj) ^ fp_key_of(s, obj);
+	uint32_t idx = v & FP_INDEX_MASK;
+
+	if ((v >> FP_TAG_SHIFT) != fp_tag_of(s, obj))
+		return false;
+	if (idx != FP_END && idx >= page->objects)
+		return false;
+	*next = idx;
+	return true;
+}
+
+/* The index of obj in its slab, or -1 if obj is not an object start. */
+static inline long slab_obj_index(const struct kmem_cache *s,
+				  const struct page *page, const void *obj)
+{
+	const char *base = slab_s_mem(page);
+	uintptr_t off = (uintptr_t)obj - (uintptr_t)base;
+
+	if ((uintptr_t)obj < (uintptr_t)base || off % s->size ||
+	    off / s->size >= page->objects)
+		return -1;
+	return (long)(off / s->size);
+}
+
+/* The slab page holding a direct-map address, or NULL. */
+struct page *slab_page_of(const void *obj);
+
+/* kmem_cache_init's helper: sets up a statically allocated cache. */
+int kmem_cache_setup(struct kmem_cache *s, const char *name, unsigned int size,
+		     unsigned int align, slab_flags_t flags, void (*ctor)(void *));
+void kmem_cache_add_to_list(struct kmem_cache *s);
+
+int kmalloc_init(void);
+void kmalloc_reset(void);
+unsigned long kmalloc_large_pages(void);
+
+#endif
