@@ -9,7 +9,10 @@ out=$2
 cmdline=${3:-}
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/mmiso.XXXXXX")
-trap 'rm -rf "$dir"' EXIT
+# The log stays outside the tree that goes into the image: xorriso fails
+# ("Size of file ... has changed") when a file it packs is still growing.
+log=$(mktemp "${TMPDIR:-/tmp}/mmiso-log.XXXXXX")
+trap 'rm -rf "$dir" "$log"' EXIT
 mkdir -p "$dir/boot/grub"
 cp "$kernel" "$dir/boot/kernel.elf"
 cat > "$dir/boot/grub/grub.cfg" <<CFG
@@ -26,7 +29,7 @@ menuentry "mmkernel" {
 CFG
 # Only the modules the config uses: a smaller image that builds faster.
 grub-mkrescue -o "$out" --install-modules="multiboot normal serial terminal configfile" \
-	--fonts= --locales= --themes= "$dir" >"$dir/mkrescue.log" 2>&1 || {
-	cat "$dir/mkrescue.log" >&2
+	--fonts= --locales= --themes= "$dir" >"$log" 2>&1 || {
+	cat "$log" >&2
 	exit 1
 }
