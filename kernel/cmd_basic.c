@@ -9,6 +9,8 @@
 #include "kernel/shell.h"
 #include "kernel/time.h"
 
+#define HELP_USAGE_WIDTH	24
+
 static int cmd_help(int argc, char **argv)
 {
 	if (argc > 2)
@@ -23,12 +25,19 @@ static int cmd_help(int argc, char **argv)
 	}
 	kprintf("Commands (help CMD for one):\n");
 	for (const struct shell_cmd *c = shell_cmds_begin();
-	     c < shell_cmds_end(); c++)
-		kprintf("  %-30s %s\n", c->usage, c->help);
+	     c < shell_cmds_end(); c++) {
+		/* A long usage gets a line of its own. */
+		if (strlen(c->usage) > HELP_USAGE_WIDTH)
+			kprintf("  %s\n  %-*s %s\n", c->usage, HELP_USAGE_WIDTH, "",
+				c->help);
+		else
+			kprintf("  %-*s %s\n", HELP_USAGE_WIDTH, c->usage, c->help);
+	}
 	return 0;
 }
-SHELL_CMD(help, "help [CMD]", "list the commands, or show how to use one",
-	  cmd_help);
+SHELL_COMMAND(help, .usage = "help [CMD]",
+	      .help = "list the commands, or show how to use one",
+	      .fn = cmd_help, .complete = shell_complete_cmds);
 
 static int cmd_uptime(int argc, char **argv)
 {
@@ -72,7 +81,7 @@ static int cmd_ktest(int argc, char **argv)
 	return ktest_run(argc == 2 ? argv[1] : NULL) == 0 ? 0 : 1;
 }
 SHELL_CMD(ktest, "ktest [SUITE|list]",
-	  "run the in-kernel test suites (all, or one), or list them",
+	  "run the in-kernel tests (all or one suite), or list",
 	  cmd_ktest);
 
 static int cmd_halt(int argc, char **argv)

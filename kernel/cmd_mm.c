@@ -1,6 +1,6 @@
 /*
- * kernel/cmd_mm.c - shell commands that read mm's reports: cat, ls, free,
- * check.
+ * kernel/cmd_mm.c - whole-mm views: the `free` table (the command itself
+ * is in cmd_alloc.c, which also frees handles), zones, check.
  */
 #include "kernel/lib/string.h"
 #include "kernel/printk.h"
@@ -9,66 +9,10 @@
 #include "mm/page_alloc.h"
 #include "mm/slab.h"
 
-/* Reports are rendered into this buffer; /proc/slabinfo with many caches
- * is the largest. */
-#define REPORT_BUF_SIZE	(32 * 1024)
-static char report_buf[REPORT_BUF_SIZE];
-
-static int cmd_cat(int argc, char **argv)
-{
-	if (argc != 2)
-		return shell_usage(argv[0]);
-	ssize_t n = mm_proc_read(argv[1], report_buf, sizeof(report_buf));
-
-	if (n == -ENOENT)
-		return shell_error(argv[0], "%s: No such file (try: ls /proc)",
-				   argv[1]);
-	if (n == -ENOSPC)
-		return shell_error(argv[0], "%s: report larger than %d bytes",
-				   argv[1], REPORT_BUF_SIZE);
-	if (n < 0)
-		return shell_error(argv[0], "%s: error %d", argv[1], (int)n);
-	console_write(report_buf, (size_t)n);
-	return 0;
-}
-SHELL_CMD(cat, "cat PATH", "print a report: /proc/buddyinfo, /proc/slabinfo, ... (see ls)",
-	  cmd_cat);
-
-static int cmd_ls(int argc, char **argv)
-{
-	const char *paths[32];
-
-	if (argc > 2)
-		return shell_usage(argv[0]);
-	size_t n = mm_proc_list(paths, ARRAY_SIZE(paths));
-	const char *prefix = argc == 2 ? argv[1] : "";
-	size_t plen = strlen(prefix);
-	bool any = false;
-
-	for (size_t i = 0; i < n; i++) {
-		if (strncmp(paths[i], prefix, plen) == 0) {
-			kprintf("%s\n", paths[i]);
-			any = true;
-		}
-	}
-	if (strncmp("/sys/kernel/slab/", prefix, plen) == 0 ||
-	    strncmp(prefix, "/sys/kernel/slab", 16) == 0) {
-		kprintf("/sys/kernel/slab/NAME/stats     (one per cache, see /proc/slabinfo)\n");
-		kprintf("/sys/kernel/slab/NAME/validate\n");
-		any = true;
-	}
-	if (!any)
-		return shell_error(argv[0], "%s: No such file or directory", prefix);
-	return 0;
-}
-SHELL_CMD(ls, "ls [DIR]", "list the reports cat can print", cmd_ls);
-
-static int cmd_free(int argc, char **argv)
+void shell_show_free(void)
 {
 	struct slab_totals st;
 
-	if (argc != 1)
-		return shell_usage(argv[0]);
 	slab_get_totals(&st);
 
 	unsigned long kb = PAGE_SIZE / 1024;
@@ -90,9 +34,7 @@ static int cmd_free(int argc, char **argv)
 	kprintf("%-7s %11lu %11lu %11lu\n", "High:", high_total,
 		high_total - high_free, high_free);
 	kprintf("%-7s %11lu %11lu %11lu\n", "Swap:", 0UL, 0UL, 0UL);
-	return 0;
 }
-SHELL_CMD(free, "free", "memory totals in KiB, as procps `free -k -l`", cmd_free);
 
 static int cmd_check(int argc, char **argv)
 {
@@ -107,3 +49,38 @@ static int cmd_check(int argc, char **argv)
 }
 SHELL_CMD(check, "check", "run mm_check() over every allocator invariant",
 	  cmd_check);
+
+/* One line per zone: where it is, how big, how free, its watermarks. */
+static int cmd_zones(int argc, char **argv)
+{
+	if (argc != 1)
+		return shell_usage(argv[0]);
+	kprintf("%-7s %-21s %7s %7s %7s %7s  %s\n", "zone", "phys range",
+		"spanned", "present", "managed", "free", "min/low/high");
+	for (int z = 0; z < MAX_NR_ZONES; z++) {
+		const struct zone *zone = &zones[z];
+		char range[32];
+
+		if (zone->spanned_pages) {
+			phys_addr_t start = (phys_addr_t)zone->zone_start_pfn << PAGE_SHIFT;
+			phys_addr_t end = (phys_addr_t)zone_end_pfn(zone) << PAGE_SHIFT;
+
+			ksnprintf(range, sizeof(range), "0x%08llx-0x%08llx",
+				  (unsigned long long)start,
+				  (unsigned long long)(end - 1));
+		} else {
+			strlcpy(range, "(empty)", sizeof(range));
+		}
+		kprintf("%-7s %-21s %7lu %7lu %7lu %7lu  %lu/%lu/%lu\n",
+			zone->name, range, zone->spanned_pages,
+			zone->present_pages, zone->managed_pages,
+			nr_free_pages_zone((enum zone_type)z),
+			zone->watermark[WMARK_MIN], zone->watermark[WMARK_LOW],
+			zone->watermark[WMARK_HIGH]);
+	}
+	kprintf("(counts in pages of %lu KiB)\n", PAGE_SIZE / 1024);
+	return 0;
+}
+SHELL_CMD(zones, "zones",
+	  "per zone: range, page counts, free, watermarks",
+	  cmd_zones);

@@ -9,11 +9,13 @@
  *   4. the command line and the firmware memory map, copied out of the
  *      boot loader's memory (which mm_init then reserves anyway);
  *   5. the timer, then mm_init with the map and the command line;
- *   6. crashtest=, ktest or the shell.
+ *   6. the input devices (serial receive interrupt, PS/2 keyboard);
+ *   7. crashtest=, ktest or the shell.
  */
 #include "arch/x86/arch.h"
 #include "arch/x86/boot_defs.h"
 #include "arch/x86/irq.h"
+#include "arch/x86/keyboard.h"
 #include "arch/x86/serial.h"
 #include "arch/x86/traps.h"
 #include "arch/x86/vga.h"
@@ -240,6 +242,8 @@ void kmain(uint32_t magic, uint32_t mbi_phys)
 	x86_print_memory_summary();
 
 	serial_enable_rx_irq();
+	if (!keyboard_init())
+		printk("keyboard: no PS/2 controller; input is serial only\n");
 
 	boot_info.cmdline = boot_cmdline;
 	boot_info.map = boot_map;
