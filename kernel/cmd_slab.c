@@ -238,8 +238,15 @@ static int cache_alloc(const char *cmd, int argc, char **argv)
 		return shell_error(cmd, "out of memory for the list of %lu objects",
 				   sc->nr + n);
 	if (kmem_cache_alloc_bulk(sc->s, GFP_KERNEL | __GFP_NOWARN, n,
-				  sc->objs + sc->nr) == 0)
+				  sc->objs + sc->nr) == 0) {
+		if (sc->nr == 0) {
+			/* Do not keep a big empty list after a failed try. */
+			kfree(sc->objs);
+			sc->objs = NULL;
+			sc->cap = 0;
+		}
 		return shell_error(cmd, "out of memory: no object allocated");
+	}
 
 	unsigned long bad = 0;
 

@@ -259,8 +259,10 @@ struct editor {
 	bool overflow;
 	int hist;
 	char draft[SHELL_LINE_MAX];
+	bool draft_overflow;	/* the draft was too long: still refuse it */
 	enum esc_state esc;
 	size_t esc_len;		/* bytes of the sequence after ESC [ */
+	bool after_cr;		/* the last key was '\r' (for CR LF pairs) */
 };
 
 static void erase_chars(size_t n)
@@ -301,6 +303,7 @@ static void history_up(struct editor *e)
 	if (e->hist < 0) {
 		memcpy(e->draft, e->buf, e->len);
 		e->draft[e->len] = '\0';
+		e->draft_overflow = e->overflow;
 	}
 	e->hist++;
 	editor_replace(e, history_get((unsigned int)e->hist));
@@ -312,6 +315,8 @@ static void history_down(struct editor *e)
 		return;
 	e->hist--;
 	editor_replace(e, e->hist < 0 ? e->draft : history_get((unsigned int)e->hist));
+	if (e->hist < 0)
+		e->overflow = e->draft_overflow;
 }
 
 static bool editor_append(struct editor *e, const char *s, size_t n)
@@ -338,11 +343,6 @@ struct shell_completion {
 	bool listing;		/* second pass: print the matches */
 	size_t col;		/* output column while listing */
 };
-
-const char *shell_completion_word(const struct shell_completion *c)
-{
-	return c->word;
-}
 
 void shell_complete_add(struct shell_completion *c, const char *cand)
 {
@@ -451,7 +451,7 @@ static void gather(struct shell_completion *c, char *line, size_t word_start)
 
 static void editor_complete(struct editor *e)
 {
-	static struct shell_completion c;	/* too big for the stack */
+	static struct shell_completion c;	/* one completion at a time */
 	size_t ws = e->len;
 
 	if (e->overflow)
@@ -484,7 +484,6 @@ static void editor_complete(struct editor *e)
 	c.matches = 0;
 	c.listing = true;
 	c.col = 0;
-	c.word = e->buf + ws;	/* gather() saw the same word */
 	kprintf("\n");
 	gather(&c, e->buf, ws);
 	if (total > COMPLETION_LIST_MAX)
@@ -541,12 +540,18 @@ enum key_result { KEY_MORE, KEY_LINE };
 
 static enum key_result editor_key(struct editor *e, int c)
 {
+	bool after_cr = e->after_cr;
+
+	e->after_cr = c == '\r';
 	if (editor_escape(e, c))
 		return KEY_MORE;
 
 	switch (c) {
-	case '\r':
 	case '\n':
+		if (after_cr)
+			break;	/* the LF of a CR LF pair: Enter was the CR */
+		/* fall through */
+	case '\r':
 		console_puts("\n");
 		return KEY_LINE;
 	case '\b':
@@ -595,6 +600,7 @@ static bool read_line(struct editor *e)
 {
 	editor_reset(e);
 	e->esc = ESC_NONE;
+	/* after_cr carries over: the LF of a CR LF may start the next line. */
 	while (editor_key(e, shell_getc()) != KEY_LINE)
 		;
 	return !e->overflow;

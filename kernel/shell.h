@@ -84,8 +84,6 @@ const struct shell_cmd *shell_cmds_end(void);
 
 /* ---- completion --------------------------------------------------------- */
 
-/* The partial word being completed (may be empty). */
-const char *shell_completion_word(const struct shell_completion *c);
 /* Offers one candidate for the whole word; those that do not start with
  * the partial word are ignored.  A candidate ending in '/' is a directory:
  * completing to it adds no space, so the user can go on. */

@@ -33,6 +33,15 @@ def check_editing(vm):
     # Unknown escape sequences and cursor keys do nothing.
     check(run(vm, "upt" + LEFT + "\x1b[3~\x1b[1;5C\x1bOH" + "ime").startswith("up "),
           "escape sequences are skipped", vm)
+    # CR LF is one Enter (the LF is dropped), a lone LF is Enter too.
+    start = len(vm.buf)
+    vm.send("uptime\r\n")
+    vm.expect(r"uptime\nup [^\n]*\n" + re.escape(PROMPT))
+    vm.send("uptime\n")
+    vm.expect(r"uptime\nup [^\n]*\n" + re.escape(PROMPT))
+    time.sleep(0.2)
+    vm._read(0.1)
+    check(vm.buf[start:].count(PROMPT) == 2, "CR LF is one Enter, not two", vm)
     # A control character inside an escape sequence ends it and still acts.
     vm.send("\x1b[12" + CTRL_C)
     vm.expect(r"\^C\n" + re.escape(PROMPT))
@@ -53,6 +62,9 @@ def check_history(vm):
     vm.send("upti" + UP + UP + DOWN + DOWN)
     expect_line(vm, "upti")
     check(strip(vm.cmd("me")).startswith("up "), "the draft survives Up/Down", vm)
+    # An overlong line stays refused after a trip through the history.
+    out = run(vm, "x" * 300 + UP + DOWN)
+    check(out.startswith("shell: line too long"), "overlong draft restored: %r" % out, vm)
     # Ctrl-C drops a recalled line; an empty line runs nothing.
     vm.send(UP + CTRL_C)
     vm.expect(r"\^C\n" + re.escape(PROMPT))
