@@ -76,13 +76,16 @@ KTEST_SRCS := tests/kernel/test_lib.c tests/kernel/test_arch.c
 KERNEL_ASM_SRCS := boot/boot.S arch/x86/isr.S
 KERNEL_C_SRCS := \
 	arch/x86/gdt.c arch/x86/traps.c arch/x86/pic.c arch/x86/pit.c \
-	arch/x86/serial.c arch/x86/vga.c arch/x86/port.c arch/x86/keyboard.c \
+	arch/x86/serial.c arch/x86/vga.c arch/x86/port.c \
 	kernel/kmain.c kernel/printk.c kernel/panic.c kernel/multiboot.c \
 	kernel/params.c kernel/kallsyms.c kernel/shell.c kernel/ktest.c \
-	kernel/cmd_basic.c kernel/cmd_mm.c kernel/cmd_fs.c kernel/cmd_alloc.c \
-	kernel/cmd_slab.c kernel/cmd_slabtop.c kernel/cmd_memmap.c \
+	kernel/cmd_basic.c kernel/cmd_mm.c \
 	kernel/lib/string.c $(KLIB_SHARED_SRCS) $(MM_SRCS) \
 	$(KTEST_SRCS)
+# The shell's views and experiments, and its second input device.
+KERNEL_C_SRCS += arch/x86/keyboard.c \
+	kernel/cmd_fs.c kernel/cmd_alloc.c kernel/cmd_slab.c kernel/cmd_slabtop.c \
+	kernel/cmd_memmap.c
 
 HOST_PORT_SRCS := arch/host/port.c arch/host/host.c
 HOSTLIB_SRCS := $(MM_SRCS) $(HOST_PORT_SRCS) $(KLIB_SHARED_SRCS)

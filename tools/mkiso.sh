@@ -8,11 +8,12 @@ kernel=$1
 out=$2
 cmdline=${3:-}
 
-dir=$(mktemp -d "${TMPDIR:-/tmp}/mmiso.XXXXXX")
-# The log stays outside the tree that goes into the image: xorriso fails
-# ("Size of file ... has changed") when a file it packs is still growing.
-log=$(mktemp "${TMPDIR:-/tmp}/mmiso-log.XXXXXX")
-trap 'rm -rf "$dir" "$log"' EXIT
+work=$(mktemp -d "${TMPDIR:-/tmp}/mmiso.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+# The image's tree and grub-mkrescue's log live apart: a log inside the
+# tree changes size while xorriso reads it, which makes it fail.
+dir=$work/iso
+log=$work/mkrescue.log
 mkdir -p "$dir/boot/grub"
 cp "$kernel" "$dir/boot/kernel.elf"
 cat > "$dir/boot/grub/grub.cfg" <<CFG
