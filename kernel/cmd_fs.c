@@ -4,10 +4,9 @@
  *
  * There is no file system: the tree is derived from the paths that
  * mm_proc_read knows (mm_proc_list), so a report added to mm shows up
- * here without a change.  A listed path that ends in '/' is a directory
- * whose entries mm renders on demand; the one mm has is
- * /sys/kernel/slab/, with a directory per live cache and, in each, the
- * attribute files of mm/slab_proc.c:
+ * here without a change.  Besides those, /sys/kernel/slab/ has a
+ * directory per live cache and, in each, the attribute files of
+ * mm/slab_proc.c:
  *
  *	/
  *	|-- proc/          buddyinfo meminfo slabinfo zoneinfo
@@ -136,9 +135,12 @@ static void add_cache_entry(struct kmem_cache *s, void *ctx)
 /* Entries from the fixed paths; true when dir is a directory of them. */
 static bool list_fixed(const char *dir, struct dir_listing *l)
 {
-	const char *paths[FIXED_PATHS_MAX];
-	size_t np = mm_proc_list(paths, ARRAY_SIZE(paths));
+	const char *paths[FIXED_PATHS_MAX + 1];
+	size_t np = mm_proc_list(paths, FIXED_PATHS_MAX);
 	size_t dlen = strlen(dir);
+
+	/* The per-cache directory, whether or not mm lists its prefix. */
+	paths[np++] = SLAB_SYSFS_DIR "/";
 	bool found = dlen == 0;
 
 	for (size_t i = 0; i < np; i++) {

@@ -185,8 +185,9 @@ static int cache_create(const char *cmd, int argc, char **argv)
 	sc->s = kmem_cache_create(argv[0], (unsigned int)size, (unsigned int)align,
 				  0, ctor ? demo_ctor : NULL);
 	if (!sc->s) {
+		/* mm has said why on its one error line (mm/slab.h). */
 		kfree(sc);
-		return shell_error(cmd, "kmem_cache_create failed (see dmesg)");
+		return 1;
 	}
 	sc->ctor = ctor;
 	list_add_tail(&sc->list, &shell_caches);

@@ -24,7 +24,7 @@ MALFORMED = [
     "cache create foo 100000", "cache create foo 64 3", "cache create foo 64 8 bar",
     "cache create foo 64 ctor extra", "cache create foo 64 bar", "cache create a/b 64",
     "cache create kmalloc-64 64", "cache create x 64", "cache create %s 64" % LONG_NAME,
-    "cache create foo -64",
+    "cache create foo -64", "cache create foo 32768 0 ctor", "cache create foo 32768 4096 ctor",
     "cache alloc", "cache alloc nope 1", "cache alloc kmalloc-64 1", "cache alloc x",
     "cache alloc x 0", "cache alloc x -1", "cache alloc x " + HUGE, "cache alloc x 1 2",
     "cache free nope 1", "cache free x", "cache free x 4", "cache free x 0",
