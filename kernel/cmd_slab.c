@@ -101,7 +101,7 @@ static struct shell_cache *own_cache(const char *cmd, const char *name)
 		shell_error(cmd, "%s was not created by the shell; only 'cache shrink' and 'cache list' apply to it",
 			    name);
 	else
-		shell_error(cmd, "no cache '%.32s' (see 'cache list')", name);
+		shell_error(cmd, "no cache '%.*s' (see 'cache list')", SHELL_ARG_SHOWN, name);
 	return NULL;
 }
 
@@ -174,8 +174,8 @@ static int cache_create(const char *cmd, int argc, char **argv)
 		else if (i == 2 && !parse_align(cmd, argv[i], &align))
 			return 1;
 		else if (i == 3)
-			return shell_error(cmd, "expected 'ctor' after ALIGN, got '%.32s'",
-					   argv[i]);
+			return shell_error(cmd, "expected 'ctor' after ALIGN, got '%.*s'",
+					   SHELL_ARG_SHOWN, argv[i]);
 	}
 
 	struct shell_cache *sc = kzalloc(sizeof(*sc), GFP_KERNEL | __GFP_NOWARN);
@@ -304,7 +304,8 @@ static int cache_shrink(const char *cmd, int argc, char **argv)
 	struct kmem_cache *s = kmem_cache_find(argv[0]);
 
 	if (!s)
-		return shell_error(cmd, "no cache '%.32s' (see 'cache list')", argv[0]);
+		return shell_error(cmd, "no cache '%.*s' (see 'cache list')",
+				   SHELL_ARG_SHOWN, argv[0]);
 	unsigned long free_before = nr_free_pages();
 
 	kmem_cache_get_stats(s, &before);
@@ -439,8 +440,8 @@ static int cmd_cache(int argc, char **argv)
 		ksnprintf(label, sizeof(label), "%s %s", argv[0], argv[1]);
 		return cache_subcmds[i].fn(label, argc - 2, argv + 2);
 	}
-	return shell_error(argv[0], "unknown subcommand '%.32s' (create, alloc, free, shrink, destroy, list)",
-			   argv[1]);
+	return shell_error(argv[0], "unknown subcommand '%.*s' (create, alloc, free, shrink, destroy, list)",
+			   SHELL_ARG_SHOWN, argv[1]);
 }
 
 static void add_cache_name(struct kmem_cache *s, void *ctx)

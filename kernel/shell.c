@@ -38,7 +38,6 @@ extern const struct shell_cmd __shell_cmds_start[], __shell_cmds_end[];
 #define CSI_FINAL_MIN	0x40	/* ESC [ params final: final is 0x40..0x7e */
 #define CSI_FINAL_MAX	0x7e
 #define ESC_SEQ_MAX	16	/* longer sequences are abandoned */
-#define ERR_ARG_SHOWN	32	/* characters of a bad argument quoted back */
 
 const struct shell_cmd *shell_cmds_begin(void)
 {
@@ -85,7 +84,7 @@ static bool report_bad_number(const char *cmd, const char *what, const char *s,
 			      unsigned long min, unsigned long max)
 {
 	shell_error(cmd, "bad %s '%.*s%s': expected a number in %lu..%lu", what,
-		    ERR_ARG_SHOWN, s, strlen(s) > ERR_ARG_SHOWN ? "..." : "",
+		    SHELL_ARG_SHOWN, s, strlen(s) > SHELL_ARG_SHOWN ? "..." : "",
 		    min, max);
 	return false;
 }
@@ -143,7 +142,7 @@ bool shell_parse_zone(const char *cmd, const char *s, enum zone_type *zone)
 		}
 	}
 	shell_error(cmd, "unknown zone '%.*s%s': expected dma, normal or highmem",
-		    ERR_ARG_SHOWN, s, strlen(s) > ERR_ARG_SHOWN ? "..." : "");
+		    SHELL_ARG_SHOWN, s, strlen(s) > SHELL_ARG_SHOWN ? "..." : "");
 	return false;
 }
 
@@ -190,8 +189,8 @@ int shell_exec(char *line)
 
 	if (!c) {
 		kprintf("%.*s%s: command not found (type 'help' for the list)\n",
-			ERR_ARG_SHOWN, argv[0],
-			strlen(argv[0]) > ERR_ARG_SHOWN ? "..." : "");
+			SHELL_ARG_SHOWN, argv[0],
+			strlen(argv[0]) > SHELL_ARG_SHOWN ? "..." : "");
 		return 1;
 	}
 	return c->fn(argc, argv);

@@ -67,6 +67,7 @@ struct shell_cmd {
 #define SHELL_HISTORY		16	/* commands kept for Up/Down */
 #define SHELL_SCREEN_ROWS	25	/* what "one screen" means (VGA) */
 #define SHELL_SCREEN_COLS	80
+#define SHELL_ARG_SHOWN		32	/* characters of a bad argument quoted back */
 
 /* Reads and runs commands forever. */
 __attribute__((noreturn)) void shell_run(void);
