@@ -65,7 +65,8 @@ HOSTLIBS := -lpthread
 
 # mm: compiled unmodified into both builds.
 MM_SRCS := mm/memblock.c mm/init.c mm/page_alloc.c mm/highmem.c mm/vmstat.c \
-	mm/check.c mm/debug.c mm/slab.c mm/kmalloc.c mm/slab_proc.c mm/mempool.c
+	mm/check.c mm/debug.c mm/slab.c mm/kmalloc.c mm/slab_proc.c mm/slab_debug.c \
+	mm/mempool.c
 
 # The part of kernel/lib that mm uses: in both builds.
 KLIB_SHARED_SRCS := kernel/lib/vsprintf.c kernel/lib/parse.c

@@ -61,6 +61,10 @@ static const struct kparam mm_param_table[] = {
 	  "mem=SIZE: use only RAM below SIZE (e.g. mem=64M; at least 4M)" },
 	{ "highmem", set_highmem, NULL,
 	  "highmem=SIZE: make the top SIZE of RAM the HighMem zone" },
+	{ "init_on_alloc", kparam_set_bool, &mm_opts.init_on_alloc,
+	  "init_on_alloc=1: zero every page and object when it is allocated" },
+	{ "init_on_free", kparam_set_bool, &mm_opts.init_on_free,
+	  "init_on_free=1: zero every page and object when it is freed" },
 	SLAB_BOOT_PARAMS
 };
 

@@ -55,6 +55,8 @@ struct mm_options {
 	unsigned long long mem_limit;		/* mem=: 0 = none */
 	unsigned long long highmem_size;	/* highmem=: 0 = default */
 	bool highmem_set;
+	bool init_on_alloc;			/* zero pages and objects on alloc */
+	bool init_on_free;			/* zero them on free */
 };
 
 extern struct mm_options mm_opts;

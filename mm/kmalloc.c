@@ -90,7 +90,7 @@ void *kmalloc(size_t size, gfp_t gfp)
 		pr_err("kmalloc(%zu): called before the kmalloc caches exist\n", size);
 		return NULL;
 	}
-	return kmem_cache_alloc(s, gfp);
+	return slab_alloc(s, gfp, _RET_IP_);
 }
 
 void *kzalloc(size_t size, gfp_t gfp)
@@ -151,7 +151,7 @@ void kfree(const void *p)
 	if (!page)
 		return;
 	if (PageSlab(page)) {
-		kmem_cache_free(page->slab_cache, (void *)p);
+		slab_free(page->slab_cache, (void *)p, _RET_IP_);
 		return;
 	}
 	unsigned int order = page_order(page);

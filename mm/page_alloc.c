@@ -330,7 +330,7 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 				nr_free_pages() << (PAGE_SHIFT - 10));
 		return NULL;
 	}
-	if (gfp & __GFP_ZERO)
+	if ((gfp & __GFP_ZERO) || mm_opts.init_on_alloc)
 		zero_block(page, order);
 	return page;
 }
@@ -466,6 +466,9 @@ void __free_pages(struct page *page, unsigned int order)
 		for (unsigned long i = 1; i < (1UL << order); i++)
 			set_page_state(&page[i], 0);
 	set_page_state(page, 0);
+	/* Only now is the block known to be the caller's to wipe. */
+	if (mm_opts.init_on_free)
+		zero_block(page, order);
 	zone->stats.free[order]++;
 	__free_one_page(page, pfn, zone, order);
 	spin_unlock_irqrestore(&zone->lock, flags);

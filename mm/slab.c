@@ -100,10 +100,14 @@ static bool is_power_of_2(unsigned int x)
 	return x && !(x & (x - 1));
 }
 
-/* Fills in the layout fields of s from object_size, align, flags, ctor. */
+/*
+ * Fills in the layout fields of s from object_size, align, flags and ctor
+ * (the strides are drawn in mm/slab_internal.h).  Offsets of the free
+ * pointer and the tracks are relative to the object pointer.
+ */
 static void calculate_sizes(struct kmem_cache *s, unsigned int align)
 {
-	unsigned int size = s->object_size;
+	unsigned int size;
 
 	if (align < SLAB_MIN_ALIGN)
 		align = SLAB_MIN_ALIGN;
@@ -112,23 +116,35 @@ static void calculate_sizes(struct kmem_cache *s, unsigned int align)
 		 * still fit twice, so small objects are not padded to 64. */
 		unsigned int ralign = L1_CACHE_BYTES;
 
-		while (size <= ralign / 2)
+		while (s->object_size <= ralign / 2)
 			ralign /= 2;
 		if (ralign > align)
 			align = ralign;
 	}
-	if (s->ctor) {
+	s->align = align;
+
+	/* Red zones: one aligned word on the left, and on the right the
+	 * object's padding to 8 bytes plus 8 more, so even an object whose
+	 * size is a multiple of 8 has a right red zone. */
+	s->red_left_pad = (s->flags & SLAB_RED_ZONE) ? ALIGN(SLAB_MIN_ALIGN, align) : 0;
+	s->inuse = s->object_size;
+	if (s->flags & SLAB_RED_ZONE)
+		s->inuse = ALIGN(s->object_size, SLAB_MIN_ALIGN) + SLAB_MIN_ALIGN;
+
+	if (s->ctor || (s->flags & SLAB_POISON)) {
 		/* The free pointer lives after the object: the constructed
-		 * state is never overwritten while the object is free. */
-		s->offset = ALIGN(size, (unsigned int)FP_SIZE);
+		 * state, or the poison, is never overwritten while free. */
+		s->offset = ALIGN(s->inuse, (unsigned int)FP_SIZE);
 		size = s->offset + FP_SIZE;
 	} else {
 		s->offset = 0;
-		if (size < FP_SIZE)
-			size = FP_SIZE;
+		size = s->inuse < FP_SIZE ? FP_SIZE : s->inuse;
 	}
-	s->align = align;
-	s->size = ALIGN(size, align);
+	if (s->flags & SLAB_STORE_USER) {
+		s->track_off = ALIGN(size, (unsigned int)sizeof(unsigned long));
+		size = s->track_off + 2 * sizeof(struct slab_track);
+	}
+	s->size = ALIGN(s->red_left_pad + size, align);
 
 	unsigned int min_order;
 
@@ -184,6 +200,8 @@ static unsigned int init_freelist(struct kmem_cache *s, struct page *page)
 		unsigned int next = (idx + stride) % n;
 		void *obj = slab_obj(s, page, idx);
 
+		if (unlikely(s->debug))
+			slab_debug_init_object(s, obj);
 		if (s->ctor) {
 			s->ctor(obj);
 			ctor_calls++;
@@ -346,7 +364,8 @@ static bool cache_is_valid(const struct kmem_cache *s, const char *fn)
 }
 
 /* Takes one object; s->lock held on entry and exit (dropped to grow). */
-static void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long *irqflags)
+static void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long *irqflags,
+			  unsigned long caller)
 {
 	for (;;) {
 		bool was_empty;
@@ -371,19 +390,22 @@ static void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long *irqfla
 		s->stats.allocs++;
 		if (++s->stats.objects_active > s->stats.objects_peak)
 			s->stats.objects_peak = s->stats.objects_active;
+		if (unlikely(s->debug))
+			slab_debug_alloc(s, page, obj, caller);
 		return obj;
 	}
 }
 
-void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
+void *slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
 {
 	unsigned long flags;
-	void *obj;
+	void *obj = NULL;
 
 	if (!cache_is_valid(s, "kmem_cache_alloc"))
 		return NULL;
 	spin_lock_irqsave(&s->lock, flags);
-	obj = __slab_alloc(s, gfp, &flags);
+	if (!(unlikely(s->debug) && slab_should_failslab(s)))
+		obj = __slab_alloc(s, gfp, &flags, caller);
 	if (!obj)
 		s->stats.alloc_failures++;
 	spin_unlock_irqrestore(&s->lock, flags);
@@ -392,9 +414,14 @@ void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
 	return obj;
 }
 
+void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
+{
+	return slab_alloc(s, gfp, _RET_IP_);
+}
+
 void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp)
 {
-	return kmem_cache_alloc(s, gfp | __GFP_ZERO);
+	return slab_alloc(s, gfp | __GFP_ZERO, _RET_IP_);
 }
 
 /* Is obj on its slab's freelist?  Bounded walk; s->lock held. */
@@ -431,7 +458,7 @@ static enum free_verdict check_free(struct kmem_cache *s, struct page *page, voi
 }
 
 static void report_bad_free(struct kmem_cache *s, struct page *page, void *obj,
-			    enum free_verdict v)
+			    enum free_verdict v, unsigned long caller)
 {
 	switch (v) {
 	case FREE_NOT_SLAB:
@@ -450,6 +477,10 @@ static void report_bad_free(struct kmem_cache *s, struct page *page, void *obj,
 		mm_report_bug("BUG %s: Object already free: %p (slab %p, %u of %u in use)\n",
 			      s->name, obj, page_address(page), page->inuse,
 			      page->objects);
+		/* With U, the tracks name the first free; the caller is the
+		 * second one. */
+		slab_debug_print_tracks(s, obj);
+		pr_err("Freed again in %pS\n", (void *)caller);
 		break;
 	case FREE_OK:
 		break;
@@ -457,12 +488,15 @@ static void report_bad_free(struct kmem_cache *s, struct page *page, void *obj,
 }
 
 /* Puts obj back; returns a slab to discard, if any.  s->lock held. */
-static struct page *__slab_free(struct kmem_cache *s, struct page *page, void *obj)
+static struct page *__slab_free(struct kmem_cache *s, struct page *page, void *obj,
+				unsigned long caller)
 {
 	bool was_full = page->inuse == page->objects;
 	uint32_t head = page->freelist ?
 		(uint32_t)slab_obj_index(s, page, page->freelist) : FP_END;
 
+	if (unlikely(s->debug))
+		slab_debug_free(s, page, obj, caller);
 	fp_store(s, obj, head);
 	page->freelist = obj;
 	page->inuse--;
@@ -489,7 +523,7 @@ static struct page *__slab_free(struct kmem_cache *s, struct page *page, void *o
 	return NULL;
 }
 
-void kmem_cache_free(struct kmem_cache *s, void *obj)
+void slab_free(struct kmem_cache *s, void *obj, unsigned long caller)
 {
 	unsigned long flags;
 
@@ -501,11 +535,11 @@ void kmem_cache_free(struct kmem_cache *s, void *obj)
 	struct page *page = slab_page_of(obj);
 
 	if (!page) {
-		report_bad_free(s, NULL, obj, FREE_NOT_SLAB);
+		report_bad_free(s, NULL, obj, FREE_NOT_SLAB, caller);
 		return;
 	}
 	if (page->slab_cache != s) {
-		report_bad_free(s, page, obj, FREE_WRONG_CACHE);
+		report_bad_free(s, page, obj, FREE_WRONG_CACHE, caller);
 		return;
 	}
 	spin_lock_irqsave(&s->lock, flags);
@@ -513,24 +547,31 @@ void kmem_cache_free(struct kmem_cache *s, void *obj)
 	struct page *discard = NULL;
 
 	if (v == FREE_OK)
-		discard = __slab_free(s, page, obj);
+		discard = __slab_free(s, page, obj, caller);
 	spin_unlock_irqrestore(&s->lock, flags);
 	if (v != FREE_OK)
-		report_bad_free(s, page, obj, v);
+		report_bad_free(s, page, obj, v, caller);
 	if (discard)
 		discard_slab(discard);
 }
 
+void kmem_cache_free(struct kmem_cache *s, void *obj)
+{
+	slab_free(s, obj, _RET_IP_);
+}
+
 int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t nr, void **p)
 {
-	unsigned long flags;
-	size_t i;
+	unsigned long flags, caller = _RET_IP_;
+	size_t i = 0;
 
 	if (!cache_is_valid(s, "kmem_cache_alloc_bulk"))
 		return 0;
 	spin_lock_irqsave(&s->lock, flags);
-	for (i = 0; i < nr; i++) {
-		p[i] = __slab_alloc(s, gfp, &flags);
+	for (; i < nr; i++) {
+		if (unlikely(s->debug) && slab_should_failslab(s))
+			break;
+		p[i] = __slab_alloc(s, gfp, &flags, caller);
 		if (!p[i])
 			break;
 	}
@@ -549,11 +590,13 @@ int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t nr, void **p)
 
 void kmem_cache_free_bulk(struct kmem_cache *s, size_t nr, void **p)
 {
+	unsigned long caller = _RET_IP_;
+
 	/* One lock round trip per object keeps every check of the single
 	 * free; a batch that shares a slab could share the lock, but the
 	 * checks are the point here. */
 	for (size_t i = 0; i < nr; i++)
-		kmem_cache_free(s, p[i]);
+		slab_free(s, p[i], caller);
 }
 
 /* ---- shrinking and reclaim ----------------------------------------------------- */
@@ -639,9 +682,13 @@ int kmem_cache_setup(struct kmem_cache *s, const char *name, unsigned int size,
 		s->name[i] = name[i];
 	s->magic = KMEM_CACHE_MAGIC;
 	s->object_size = size;
-	s->flags = flags;
+	s->flags = flags | slab_debug_flags_for(s->name);
 	s->ctor = ctor;
 	s->allocflags = (flags & SLAB_CACHE_DMA) ? __GFP_DMA : 0;
+	/* One branch on the fast path decides whether per-object work
+	 * (debugging, init_on_alloc/free, failslab) is needed at all. */
+	s->debug = (s->flags & SLAB_DEBUG_FLAGS) || mm_opts.init_on_alloc ||
+		   mm_opts.init_on_free;
 	s->fp_key = get_random_u32();
 	s->fp_tag = get_random_u32();
 	calculate_sizes(s, align);
@@ -907,6 +954,7 @@ void slab_get_totals(struct slab_totals *st)
 
 void slab_reset(void)
 {
+	slab_debug_reset();
 	INIT_LIST_HEAD(&slab_caches);
 	spin_lock_init(&slab_mutex);
 	memset(&kmem_cache_boot, 0, sizeof(kmem_cache_boot));

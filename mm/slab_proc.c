@@ -17,7 +17,10 @@
  *       object count, its objects inside its pages;
  *   S4  each freelist holds objects - inuse distinct objects of the slab,
  *       at object boundaries, with valid free pointers, ending in FP_END;
- *   S5  stats.objects_active and objects_total match the slabs.
+ *   S5  stats.objects_active and objects_total match the slabs;
+ *   S6  in caches with red zones or poison, every object's red zones hold
+ *       the value of its state (0xbb free, 0xcc allocated) and every free
+ *       object's poison is intact (mm/slab_debug.c reports and repairs).
  */
 #include "mm/slab_internal.h"
 
@@ -106,9 +109,14 @@ static void check_slab(struct checker *c, struct kmem_cache *s, struct page *pag
 		}
 		p = next == FP_END ? NULL : slab_obj(s, page, next);
 	}
-	if (nfree != (unsigned int)(page->objects - page->inuse))
+	if (nfree != (unsigned int)(page->objects - page->inuse)) {
 		finding(c, "S4 %s: slab %p: %u objects on the freelist, but %u of %u are in use\n",
 			s->name, base, nfree, page->inuse, page->objects);
+		return;
+	}
+	/* S6: red zones and poison of every object (debug caches); each
+	 * damaged area is reported, repaired and counted. */
+	c->bad += slab_debug_validate(s, page, seen, c->out);
 }
 
 static int check_cache(struct kmem_cache *s, struct seq_buf *out)
