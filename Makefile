@@ -198,9 +198,12 @@ $(HOSTLIB): $(HOSTLIB_OBJS)
 
 HOST_TEST_HELPER_OBJS := $(HOST_TEST_HELPERS:%.c=$(BUILD)/host/%.o)
 
+# No '%' in the NAME_EXTRA expression: make replaces every '%' of a pattern
+# rule's prerequisites with the stem before the second expansion, which
+# turned a patsubst here into a no-op that left the .c files unlinked.
 .SECONDEXPANSION:
 $(BUILD)/host/tests/%: $(BUILD)/host/tests/host/%.o \
-		$$(patsubst %.c,$(BUILD)/host/%.o,$$($$*_EXTRA)) \
+		$$(addprefix $(BUILD)/host/,$$(addsuffix .o,$$(basename $$($$*_EXTRA)))) \
 		$(HOST_TEST_HELPER_OBJS) $(HOSTLIB)
 	@mkdir -p $(dir $@)
 	$(call say,HOSTLD,$@)
