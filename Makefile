@@ -89,7 +89,7 @@ HOSTLIB_SRCS := $(MM_SRCS) $(HOST_PORT_SRCS) $(KLIB_SHARED_SRCS)
 
 # Host test suites: tests/host/NAME.c -> build/host/tests/NAME.  Extra
 # sources a suite needs besides libmm.a are listed as NAME_EXTRA.
-HOST_TESTS :=
+HOST_TESTS := test_vsprintf test_parse test_multiboot
 test_multiboot_EXTRA := kernel/multiboot.c
 HOST_TEST_HELPERS := tests/host/helpers.c
 
@@ -199,9 +199,12 @@ $(HOSTLIB): $(HOSTLIB_OBJS)
 
 HOST_TEST_HELPER_OBJS := $(HOST_TEST_HELPERS:%.c=$(BUILD)/host/%.o)
 
+# No '%' in the NAME_EXTRA expression: make replaces every '%' of a pattern
+# rule's prerequisites with the stem before the second expansion, which
+# turned a patsubst here into a no-op that left the .c files unlinked.
 .SECONDEXPANSION:
 $(BUILD)/host/tests/%: $(BUILD)/host/tests/host/%.o \
-		$$(patsubst %.c,$(BUILD)/host/%.o,$$($$*_EXTRA)) \
+		$$(addprefix $(BUILD)/host/,$$(addsuffix .o,$$(basename $$($$*_EXTRA)))) \
 		$(HOST_TEST_HELPER_OBJS) $(HOSTLIB)
 	@mkdir -p $(dir $@)
 	$(call say,HOSTLD,$@)
