@@ -16,6 +16,8 @@
 .DEFAULT_GOAL := all
 .SUFFIXES:
 .DELETE_ON_ERROR:
+# Keep intermediate objects (test objects, extra sources) between builds.
+.SECONDARY:
 
 BUILD   := build
 # V=1 shows the full commands.

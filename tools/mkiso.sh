@@ -8,8 +8,12 @@ kernel=$1
 out=$2
 cmdline=${3:-}
 
-dir=$(mktemp -d "${TMPDIR:-/tmp}/mmiso.XXXXXX")
-trap 'rm -rf "$dir"' EXIT
+work=$(mktemp -d "${TMPDIR:-/tmp}/mmiso.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+# The image's tree and grub-mkrescue's log live apart: a log inside the
+# tree changes size while xorriso reads it, which makes it fail.
+dir=$work/iso
+log=$work/mkrescue.log
 mkdir -p "$dir/boot/grub"
 cp "$kernel" "$dir/boot/kernel.elf"
 cat > "$dir/boot/grub/grub.cfg" <<CFG
@@ -26,7 +30,7 @@ menuentry "mmkernel" {
 CFG
 # Only the modules the config uses: a smaller image that builds faster.
 grub-mkrescue -o "$out" --install-modules="multiboot normal serial terminal configfile" \
-	--fonts= --locales= --themes= "$dir" >"$dir/mkrescue.log" 2>&1 || {
-	cat "$dir/mkrescue.log" >&2
+	--fonts= --locales= --themes= "$dir" >"$log" 2>&1 || {
+	cat "$log" >&2
 	exit 1
 }
