@@ -19,6 +19,17 @@ void boot_simple(uint64_t bytes, const char *cmdline)
 	}
 }
 
+void boot_map(const struct mem_region *map, size_t n, const char *cmdline)
+{
+	int err = mm_host_boot(map, n, cmdline);
+
+	if (err) {
+		fprintf(stderr, "mm_host_boot(%zu entries, \"%s\") = %d; log:\n%s\n",
+			n, cmdline, err, mm_host_log());
+		fail();
+	}
+}
+
 void assert_mm_clean(void)
 {
 	int bad = mm_check();
@@ -44,6 +55,15 @@ void assert_log_lacks(const char *needle)
 			mm_host_log());
 		fail();
 	}
+}
+
+size_t log_count(const char *needle)
+{
+	size_t n = 0, len = strlen(needle);
+
+	for (const char *p = mm_host_log(); len && (p = strstr(p, needle)); p += len)
+		n++;
+	return n;
 }
 
 uint64_t test_seed(uint64_t default_seed)

@@ -16,11 +16,15 @@
 
 /* Boots mm on one usable range [0, bytes) with cmdline; asserts success. */
 void boot_simple(uint64_t bytes, const char *cmdline);
+/* Boots mm on an arbitrary firmware map; asserts success. */
+void boot_map(const struct mem_region *map, size_t n, const char *cmdline);
 /* Asserts mm_check() == 0 (prints mm's log on failure). */
 void assert_mm_clean(void);
 /* Asserts that mm's log contains needle (prints the log if not). */
 void assert_log_contains(const char *needle);
 void assert_log_lacks(const char *needle);
+/* How many times needle occurs in mm's log. */
+size_t log_count(const char *needle);
 
 /* A seeded generator (xorshift64*); tests print the seed on failure.
  * The seed comes from MM_TEST_SEED when set, else the default given. */
