@@ -242,7 +242,7 @@ size_t mm_proc_list(const char **paths, size_t max)
 
 ssize_t mm_proc_read(const char *path, char *buf, size_t size)
 {
-	if (!path || !buf || size == 0)
+	if (!path || !buf)
 		return -EINVAL;
 	for (size_t i = 0; i < ARRAY_SIZE(proc_entries); i++) {
 		const struct mm_proc_entry *e = &proc_entries[i];
@@ -260,15 +260,19 @@ ssize_t mm_proc_read(const char *path, char *buf, size_t size)
 		struct seq_buf s = { .buf = buf, .size = size, .len = 0,
 				     .overflow = false };
 
-		buf[0] = '\0';
-		e->show(&s, arg);
-		if (s.overflow || s.len >= size) {
+		/* size 0 still renders (into nothing) to tell -ENOENT from
+		 * -ENOSPC; buf is left untouched then. */
+		if (size)
 			buf[0] = '\0';
-			return -ENOSPC;
-		}
+		e->show(&s, arg);
 		if (s.len == 0 && e->prefix) {
 			/* A directory entry that named nothing: no such file. */
 			return -ENOENT;
+		}
+		if (s.overflow || s.len >= size) {
+			if (size)
+				buf[0] = '\0';
+			return -ENOSPC;
 		}
 		buf[s.len] = '\0';
 		return (ssize_t)s.len;
