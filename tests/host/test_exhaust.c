@@ -92,9 +92,14 @@ static void test_fill_at_order0_warns_once_and_frees_back_to_boot_state(void **s
 		assert_null(alloc_pages(GFP_HIGHUSER | __GFP_NOWARN, o));
 		assert_null(alloc_pages(GFP_DMA | __GFP_NOWARN, o));
 	}
+	assert_null(alloc_pages(GFP_NOWAIT, 0));
+	/* (The mode number itself is left out: kernel/lib prints %#x of 0 as
+	 * C does, "0", where Linux's vsprintf prints "0x0".) */
+	assert_log_contains("(GFP_NOWAIT), free:0kB\n");
+	assert_int_equal(log_count("page allocation failure"), 3);
 	assert_int_equal(__get_free_pages(GFP_KERNEL | __GFP_NOWARN, 0), 0);
 	assert_null(alloc_pages_exact(PAGE_SIZE, GFP_KERNEL | __GFP_NOWARN));
-	assert_int_equal(log_count("page allocation failure"), 2);
+	assert_int_equal(log_count("page allocation failure"), 3);
 	/* Out of memory is not misuse. */
 	assert_int_equal(mm_error_count(), 0);
 	assert_log_lacks("BUG");
@@ -103,6 +108,8 @@ static void test_fill_at_order0_warns_once_and_frees_back_to_boot_state(void **s
 	free_all_randomly(seed);
 	report_seed_on_failure(seed);
 	assert_mm_clean();
+	/* Nothing is held back in per-CPU lists: draining changes nothing. */
+	drain_all_pages(NULL);
 	assert_int_equal(nr_free_pages(), total);
 	read_buddyinfo(after, sizeof(after));
 	assert_string_equal(after, before);

@@ -379,6 +379,80 @@ static void test_ram_straddling_4gib_is_clipped_at_4gib(void **state)
 	assert_totals();
 }
 
+/*
+ * A usable entry whose end wraps past 2^64 runs to the top of the address
+ * space: below 4 GiB it is usable up to 4 GiB, the rest is the ignored
+ * part (one notice).
+ *
+ *   usable [0, 64 MiB)
+ *   usable [4 GiB - 8 MiB, wraps to 0x1000)  -> [0xff800000, 4 GiB)
+ *
+ *   HighMem pfns 0xff800-0xfffff: present = managed = 2048
+ */
+static void test_usable_entry_wrapping_past_2_64_runs_to_4gib(void **state)
+{
+	static const struct mem_region map[] = {
+		{ 0, MIB(64), MEM_USABLE },
+		{ GIB(4) - MIB(8), 0 - (GIB(4) - MIB(8)) + 0x1000, MEM_USABLE },
+	};
+	static const uint64_t mem[][2] = { { 0, MIB(64) }, { GIB(4) - MIB(8), GIB(4) } };
+
+	(void)state;
+	boot_map(map, ARRAY_SIZE(map), "");
+	assert_memory(mem, ARRAY_SIZE(mem));
+	assert_int_equal(max_pfn, 0x100000);
+	assert_zone(ZONE_HIGHMEM, 0xff800, 2048, 2048, 2048);
+	assert_int_equal(log_count("above 4 GiB ignored"), 1);
+	assert_totals();
+}
+
+/*
+ * More usable ranges than memblock's table holds (MEMBLOCK_MAX_REGIONS):
+ * the ones that do not fit are dropped with one warning, and mm boots on
+ * the rest.
+ *
+ *   usable [0, 16 MiB), then 299 ranges of 64 KiB every 128 KiB from
+ *   16 MiB + 64 KiB (not touching it, or they would merge): the table
+ *   keeps [0, 16 MiB) and the first 255 of them.
+ *
+ *   Normal: pfns 0x1010 .. 0x1010 + 254 * 32 + 16, present 255 * 16
+ */
+static void test_map_with_more_ranges_than_memblock_holds_warns(void **state)
+{
+	static struct mem_region map[300];
+	unsigned long end_pfn = 0x1010 + 254 * 32 + 16;
+
+	(void)state;
+	map[0] = (struct mem_region){ 0, MIB(16), MEM_USABLE };
+	for (size_t i = 1; i < ARRAY_SIZE(map); i++)
+		map[i] = (struct mem_region){ MIB(16) + KIB(64) + (i - 1) * KIB(128), KIB(64),
+					      MEM_USABLE };
+	boot_map(map, ARRAY_SIZE(map), "");
+	assert_int_equal(memblock.memory.cnt, MEMBLOCK_MAX_REGIONS);
+	assert_log_contains("mm: memory map has more than 256 ranges, some RAM ignored\n");
+	assert_int_equal(max_pfn, end_pfn);
+	assert_zone(ZONE_DMA, 0, 4096, 4096, 4096 - 256 - MEMMAP_PAGES(end_pfn));
+	assert_zone(ZONE_NORMAL, 0x1010, end_pfn - 0x1010, 255 * 16, 255 * 16);
+	assert_totals();
+}
+
+/* Boot options mm cannot parse are refused with a warning and ignored;
+ * words that are not mm's are left to the kernel, silently. */
+static void test_bad_boot_option_values_are_ignored_with_warning(void **state)
+{
+	(void)state;
+	boot_simple(MIB(16), "quiet mem=lots highmem=2X foo=bar highmem");
+	assert_log_contains("mm: bad value for boot option mem=lots, ignored\n");
+	assert_log_contains("mm: bad value for boot option highmem=2X, ignored\n");
+	assert_log_contains("mm: bad value for boot option highmem, ignored\n");
+	assert_int_equal(log_count("bad value for boot option"), 3);
+	assert_log_lacks("quiet");
+	assert_log_lacks("foo");
+	assert_int_equal(max_pfn, 4096);
+	assert_empty_zone(ZONE_HIGHMEM);
+	assert_totals();
+}
+
 /* ---- maps that cannot boot -------------------------------------------------------- */
 
 static void test_empty_map_is_einval(void **state)
@@ -626,6 +700,12 @@ int main(void)
 					  teardown_mm),
 		cmocka_unit_test_teardown(test_ram_above_4gib_is_ignored_with_one_notice, teardown_mm),
 		cmocka_unit_test_teardown(test_ram_straddling_4gib_is_clipped_at_4gib, teardown_mm),
+		cmocka_unit_test_teardown(test_usable_entry_wrapping_past_2_64_runs_to_4gib,
+					  teardown_mm),
+		cmocka_unit_test_teardown(test_map_with_more_ranges_than_memblock_holds_warns,
+					  teardown_mm),
+		cmocka_unit_test_teardown(test_bad_boot_option_values_are_ignored_with_warning,
+					  teardown_mm),
 		cmocka_unit_test_teardown(test_empty_map_is_einval, teardown_mm),
 		cmocka_unit_test_teardown(test_map_without_usable_ram_is_enomem, teardown_mm),
 		cmocka_unit_test_teardown(test_map_of_only_the_first_mib_is_enomem, teardown_mm),

@@ -290,6 +290,35 @@ static void test_free_of_an_unaligned_pfn_is_refused(void **state)
 	assert_int_equal(mm_error_count(), 2);
 }
 
+/*
+ * Pages that belong to the slab layer are not the page allocator's to
+ * free: a slab page, and the head of a large kmalloc allocation (flagged
+ * here by hand, as the slab layer would).
+ */
+static void test_free_of_a_slab_or_kmalloc_page_is_refused(void **state)
+{
+	struct page *p, *q;
+
+	(void)state;
+	boot_misuse("");
+	p = alloc_pages(GFP_DMA, 0);
+	q = alloc_pages(GFP_DMA | __GFP_COMP, 2);
+	assert_int_equal(page_to_pfn(p), 0x100);
+	assert_int_equal(page_to_pfn(q), 0x104);
+	page_set_flag(p, PG_slab);
+	page_set_flag(q, PG_large_kmalloc);
+	EXPECT_REFUSED(__free_pages(p, 0),
+		       "BUG: Bad page state in zone DMA: pfn 0x100 order 0: page belongs to a slab cache (free its objects instead)\n");
+	EXPECT_REFUSED(free_pages((unsigned long)page_address(q), 2),
+		       "BUG: Bad page state in zone DMA: pfn 0x104 order 2: page is a kmalloc() allocation (free it with kfree)\n");
+	page_clear_flag(p, PG_slab);
+	page_clear_flag(q, PG_large_kmalloc);
+	__free_pages(q, 2);
+	__free_pages(p, 0);
+	assert_dma_pristine();
+	assert_int_equal(mm_error_count(), 2);
+}
+
 /* ---- pointers that are not pages ---------------------------------------------------------------- */
 
 static void test_free_of_a_pointer_outside_mem_map_is_refused(void **state)
@@ -459,6 +488,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_free_with_the_wrong_order_is_refused, teardown_mm),
 		cmocka_unit_test_teardown(test_free_of_a_tail_page_is_refused, teardown_mm),
 		cmocka_unit_test_teardown(test_free_of_an_unaligned_pfn_is_refused, teardown_mm),
+		cmocka_unit_test_teardown(test_free_of_a_slab_or_kmalloc_page_is_refused, teardown_mm),
 		cmocka_unit_test_teardown(test_free_of_a_pointer_outside_mem_map_is_refused,
 					  teardown_mm),
 		cmocka_unit_test_teardown(test_order_above_max_is_refused, teardown_mm),
