@@ -235,8 +235,11 @@ size_t mm_proc_list(const char **paths, size_t max)
 {
 	size_t n = 0;
 
+	/* Directory prefixes (/sys/kernel/slab/) are not reports themselves:
+	 * mm_proc_read refuses them, so they are not listed. */
 	for (size_t i = 0; i < ARRAY_SIZE(proc_entries) && n < max; i++)
-		paths[n++] = proc_entries[i].path;
+		if (!proc_entries[i].prefix)
+			paths[n++] = proc_entries[i].path;
 	return n;
 }
 
