@@ -3,6 +3,8 @@
  */
 #include "tests/host/helpers.h"
 
+#include "mm/page_alloc.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +30,18 @@ void boot_map(const struct mem_region *map, size_t n, const char *cmdline)
 			n, cmdline, err, mm_host_log());
 		fail();
 	}
+}
+
+void boot_pristine_dma(void)
+{
+	static const struct mem_region map[] = {
+		{ 0, MIB(16), MEM_USABLE },
+		{ MIB(32), MIB(1), MEM_USABLE },	/* holds mem_map */
+	};
+
+	boot_map(map, ARRAY_SIZE(map), "");
+	assert_true(__pa(mem_map) >= MIB(32));
+	assert_int_equal(nr_free_blocks(ZONE_DMA, 10), 3);
 }
 
 void assert_mm_clean(void)

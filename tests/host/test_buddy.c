@@ -25,20 +25,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define KIB(x)	((uint64_t)(x) << 10)
-#define MIB(x)	((uint64_t)(x) << 20)
-
-static void boot_pristine_dma(void)
-{
-	static const struct mem_region map[] = {
-		{ 0, MIB(16), MEM_USABLE },
-		{ MIB(32), MIB(1), MEM_USABLE },	/* holds mem_map */
-	};
-
-	boot_map(map, ARRAY_SIZE(map), "");
-	assert_true(__pa(mem_map) >= MIB(32));
-}
-
 /* The free-block counts of one zone, order 0 first. */
 static void get_counts(enum zone_type z, unsigned long counts[NR_PAGE_ORDERS])
 {

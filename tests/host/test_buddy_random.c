@@ -44,7 +44,6 @@
 #include <string.h>
 #include <time.h>
 
-#define MIB(x)		((uint64_t)(x) << 20)
 #define NR_OPS		1000000UL
 #define WRONG_FREE_ONE_IN 64
 

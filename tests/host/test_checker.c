@@ -17,21 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define MIB(x)	((uint64_t)(x) << 20)
-
 static struct zone *dma = &zones[ZONE_DMA];
-
-static void boot_pristine_dma(void)
-{
-	static const struct mem_region map[] = {
-		{ 0, MIB(16), MEM_USABLE },
-		{ MIB(32), MIB(1), MEM_USABLE },
-	};
-
-	boot_map(map, ARRAY_SIZE(map), "");
-	assert_mm_clean();
-	assert_int_equal(dma->free_area[10].nr_free, 3);
-}
 
 static struct page *pg(unsigned long pfn)
 {

@@ -16,8 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MIB(x)	((uint64_t)(x) << 20)
-
 struct block {
 	struct page *page;
 	unsigned int order;

@@ -21,8 +21,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define MIB(x)	((uint64_t)(x) << 20)
-
 static const char unusable_path[] = "/sys/kernel/debug/extfrag/unusable_index";
 static const char extfrag_path[] = "/sys/kernel/debug/extfrag/extfrag_index";
 

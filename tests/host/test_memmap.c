@@ -23,9 +23,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define KIB(x)	((uint64_t)(x) << 10)
-#define MIB(x)	((uint64_t)(x) << 20)
-#define GIB(x)	((uint64_t)(x) << 30)
 #define PFN(a)	((unsigned long)((a) >> PAGE_SHIFT))
 
 #define MEMMAP_PAGES(max_pfn) \

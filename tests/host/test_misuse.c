@@ -21,18 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MIB(x)	((uint64_t)(x) << 20)
-
-static void boot_misuse(const char *cmdline)
-{
-	static const struct mem_region map[] = {
-		{ 0, MIB(16), MEM_USABLE },
-		{ MIB(32), MIB(1), MEM_USABLE },
-	};
-
-	boot_map(map, ARRAY_SIZE(map), cmdline);
-}
-
 /* What must not change across a refused misuse. */
 struct snapshot {
 	unsigned long errors;
@@ -110,7 +98,7 @@ static void test_double_free_of_a_free_head_is_refused(void **state)
 	struct page *a, *b;
 
 	(void)state;
-	boot_misuse("");
+	boot_pristine_dma();
 	a = alloc_pages(GFP_DMA, 0);
 	b = alloc_pages(GFP_DMA, 0);
 	assert_int_equal(page_to_pfn(a), 0x100);
@@ -133,7 +121,7 @@ static void test_double_free_after_merge_is_refused(void **state)
 	struct page *a, *b, *c;
 
 	(void)state;
-	boot_misuse("");
+	boot_pristine_dma();
 	a = alloc_pages(GFP_DMA, 0);
 	b = alloc_pages(GFP_DMA, 0);
 	__free_pages(a, 0);
@@ -162,7 +150,7 @@ static void test_double_free_of_an_older_block_is_refused(void **state)
 	struct page *p[8];
 
 	(void)state;
-	boot_misuse("");
+	boot_pristine_dma();
 	for (int i = 0; i < 8; i++)
 		p[i] = alloc_pages(GFP_DMA, 1);
 	for (int i = 0; i < 8; i += 2)
@@ -179,7 +167,7 @@ static void test_double_free_of_an_older_block_is_refused(void **state)
 static void test_free_of_a_reserved_page_is_refused(void **state)
 {
 	(void)state;
-	boot_misuse("");
+	boot_pristine_dma();
 	/* The first MiB. */
 	EXPECT_REFUSED(__free_pages(pfn_to_page(0x10), 0),
 		       "BUG: Bad page state in zone DMA: pfn 0x10 order 0: page is reserved\n");
@@ -212,7 +200,7 @@ static void test_free_with_the_wrong_order_is_refused(void **state)
 	struct page *p, *q;
 
 	(void)state;
-	boot_misuse("");
+	boot_pristine_dma();
 	p = alloc_pages(GFP_DMA, 1);
 	q = alloc_pages(GFP_DMA, 1);
 	assert_int_equal(page_to_pfn(p), 0x100);
@@ -249,7 +237,7 @@ static void test_free_of_a_tail_page_is_refused(void **state)
 	struct page *p, *c;
 
 	(void)state;
-	boot_misuse("");
+	boot_pristine_dma();
 	p = alloc_pages(GFP_DMA, 2);
 	c = alloc_pages(GFP_DMA | __GFP_COMP, 2);
 	assert_int_equal(page_to_pfn(p), 0x100);
@@ -279,7 +267,7 @@ static void test_free_of_an_unaligned_pfn_is_refused(void **state)
 	struct page *p;
 
 	(void)state;
-	boot_misuse("");
+	boot_pristine_dma();
 	p = alloc_pages(GFP_DMA, 3);
 	EXPECT_REFUSED(__free_pages(&p[1], 1),
 		       "BUG: Bad page state in zone DMA: pfn 0x101 order 1: pfn not aligned to the order (wrong order or not a block start)\n");
@@ -300,7 +288,7 @@ static void test_free_of_a_slab_or_kmalloc_page_is_refused(void **state)
 	struct page *p, *q;
 
 	(void)state;
-	boot_misuse("");
+	boot_pristine_dma();
 	p = alloc_pages(GFP_DMA, 0);
 	q = alloc_pages(GFP_DMA | __GFP_COMP, 2);
 	assert_int_equal(page_to_pfn(p), 0x100);
@@ -327,7 +315,7 @@ static void test_free_of_a_pointer_outside_mem_map_is_refused(void **state)
 	struct page *p;
 
 	(void)state;
-	boot_misuse("");
+	boot_pristine_dma();
 	p = alloc_pages(GFP_DMA, 0);
 	EXPECT_REFUSED(__free_pages(NULL, 0), "BUG: Bad page: __free_pages(");
 	assert_log_contains("not a page of mem_map (pfn out of range)\n");
@@ -349,7 +337,7 @@ static void test_order_above_max_is_refused(void **state)
 	struct page *p;
 
 	(void)state;
-	boot_misuse("");
+	boot_pristine_dma();
 	EXPECT_REFUSED(assert_null(alloc_pages(GFP_KERNEL, MAX_PAGE_ORDER + 1)),
 		       "BUG: alloc_pages: order 11 > MAX_PAGE_ORDER (10), refused\n");
 	/* __GFP_NOWARN silences out-of-memory, not misuse. */
@@ -381,7 +369,7 @@ static void test_free_pages_of_a_bad_address_is_refused(void **state)
 	char line[160];
 
 	(void)state;
-	boot_misuse("");
+	boot_pristine_dma();
 	addr = __get_free_pages(GFP_DMA, 1);
 	assert_int_equal(__pa((void *)addr), 0x100000);
 
@@ -441,7 +429,7 @@ static void test_free_pages_of_zero_is_a_silent_no_op(void **state)
 	unsigned long free;
 
 	(void)state;
-	boot_misuse("");
+	boot_pristine_dma();
 	free = nr_free_pages();
 	mm_host_log_clear();
 	free_pages(0, 0);
@@ -464,7 +452,7 @@ static void test_double_free_pages_exact_reports_each_page(void **state)
 	unsigned long free;
 
 	(void)state;
-	boot_misuse("");
+	boot_pristine_dma();
 	free = nr_free_pages();
 	va = alloc_pages_exact(3 * PAGE_SIZE, GFP_DMA);
 	free_pages_exact(va, 3 * PAGE_SIZE);

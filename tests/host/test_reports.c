@@ -35,8 +35,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define MIB(x)	((uint64_t)(x) << 20)
-
 /* The literal texts below depend on mem_map's size: 24 pages for 2048
  * struct pages.  Recompute them (see the header) if struct page changes. */
 _Static_assert(sizeof(struct page) == 48,

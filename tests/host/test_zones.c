@@ -17,8 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MIB(x)	((uint64_t)(x) << 20)
-
 static void boot_three_zones(void)
 {
 	boot_simple(MIB(20), "highmem=2M");
