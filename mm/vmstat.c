@@ -235,14 +235,17 @@ size_t mm_proc_list(const char **paths, size_t max)
 {
 	size_t n = 0;
 
+	/* Directory prefixes (/sys/kernel/slab/) are not reports themselves:
+	 * mm_proc_read refuses them, so they are not listed. */
 	for (size_t i = 0; i < ARRAY_SIZE(proc_entries) && n < max; i++)
-		paths[n++] = proc_entries[i].path;
+		if (!proc_entries[i].prefix)
+			paths[n++] = proc_entries[i].path;
 	return n;
 }
 
 ssize_t mm_proc_read(const char *path, char *buf, size_t size)
 {
-	if (!path || !buf || size == 0)
+	if (!path || !buf)
 		return -EINVAL;
 	for (size_t i = 0; i < ARRAY_SIZE(proc_entries); i++) {
 		const struct mm_proc_entry *e = &proc_entries[i];
@@ -260,15 +263,19 @@ ssize_t mm_proc_read(const char *path, char *buf, size_t size)
 		struct seq_buf s = { .buf = buf, .size = size, .len = 0,
 				     .overflow = false };
 
-		buf[0] = '\0';
-		e->show(&s, arg);
-		if (s.overflow || s.len >= size) {
+		/* size 0 still renders (into nothing) to tell -ENOENT from
+		 * -ENOSPC; buf is left untouched then. */
+		if (size)
 			buf[0] = '\0';
-			return -ENOSPC;
-		}
+		e->show(&s, arg);
 		if (s.len == 0 && e->prefix) {
 			/* A directory entry that named nothing: no such file. */
 			return -ENOENT;
+		}
+		if (s.overflow || s.len >= size) {
+			if (size)
+				buf[0] = '\0';
+			return -ENOSPC;
 		}
 		buf[s.len] = '\0';
 		return (ssize_t)s.len;

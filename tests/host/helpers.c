@@ -3,6 +3,8 @@
  */
 #include "tests/host/helpers.h"
 
+#include "mm/page_alloc.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +19,29 @@ void boot_simple(uint64_t bytes, const char *cmdline)
 			(unsigned long long)bytes, cmdline, err, mm_host_log());
 		fail();
 	}
+}
+
+void boot_map(const struct mem_region *map, size_t n, const char *cmdline)
+{
+	int err = mm_host_boot(map, n, cmdline);
+
+	if (err) {
+		fprintf(stderr, "mm_host_boot(%zu entries, \"%s\") = %d; log:\n%s\n",
+			n, cmdline, err, mm_host_log());
+		fail();
+	}
+}
+
+void boot_pristine_dma(void)
+{
+	static const struct mem_region map[] = {
+		{ 0, MIB(16), MEM_USABLE },
+		{ MIB(32), MIB(1), MEM_USABLE },	/* holds mem_map */
+	};
+
+	boot_map(map, ARRAY_SIZE(map), "");
+	assert_true(__pa(mem_map) >= MIB(32));
+	assert_int_equal(nr_free_blocks(ZONE_DMA, 10), 3);
 }
 
 void assert_mm_clean(void)
@@ -44,6 +69,15 @@ void assert_log_lacks(const char *needle)
 			mm_host_log());
 		fail();
 	}
+}
+
+size_t log_count(const char *needle)
+{
+	size_t n = 0, len = strlen(needle);
+
+	for (const char *p = mm_host_log(); len && (p = strstr(p, needle)); p += len)
+		n++;
+	return n;
 }
 
 uint64_t test_seed(uint64_t default_seed)
