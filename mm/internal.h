@@ -18,6 +18,7 @@ struct memblock_region {
 
 struct memblock_type {
 	unsigned long cnt;
+	bool overflowed;	/* a region was dropped: table full */
 	struct memblock_region regions[MEMBLOCK_MAX_REGIONS];
 	const char *name;
 };
@@ -27,7 +28,6 @@ struct memblock_type {
 struct memblock {
 	struct memblock_type memory;
 	struct memblock_type reserved;
-	bool overflowed;	/* a region was dropped: table full */
 };
 
 extern struct memblock memblock;

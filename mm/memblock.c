@@ -52,7 +52,7 @@ static int insert_at(struct memblock_type *t, unsigned long i,
 		     phys_addr_t base, phys_addr_t size)
 {
 	if (t->cnt == MEMBLOCK_MAX_REGIONS) {
-		memblock.overflowed = true;
+		t->overflowed = true;
 		return -ENOSPC;
 	}
 	memmove(&t->regions[i + 1], &t->regions[i],

@@ -295,7 +295,7 @@ static void remove_slab(struct kmem_cache *s, struct page *page)
 static void isolate_slab(struct kmem_cache *s, struct page *page, void *obj,
 			 uint32_t word)
 {
-	pr_err("BUG %s: Freepointer corrupt: object %p, fp word %#x (overwritten after free?)\n",
+	pr_err("BUG %s: Freepointer corrupt: object %p, fp word 0x%x (overwritten after free?)\n",
 	       s->name, obj, word);
 	pr_err("FIX %s: Isolating slab %p: %u free objects are lost, none is handed out twice\n",
 	       s->name, page_address(page), page->objects - page->inuse);
@@ -759,7 +759,7 @@ struct kmem_cache *kmem_cache_create(const char *name, unsigned int size,
 		return create_failed(name, flags, why);
 	}
 	if (flags & ~SLAB_VALID_FLAGS) {
-		ksnprintf(why, sizeof(why), "unknown flags %#x", flags & ~SLAB_VALID_FLAGS);
+		ksnprintf(why, sizeof(why), "unknown flags 0x%x", flags & ~SLAB_VALID_FLAGS);
 		return create_failed(name, flags, why);
 	}
 

@@ -103,7 +103,7 @@ static void check_slab(struct checker *c, struct kmem_cache *s, struct page *pag
 		seen[idx / 8] |= (uint8_t)(1u << (idx % 8));
 		nfree++;
 		if (!fp_load(s, page, p, &next)) {
-			finding(c, "S4 %s: slab %p: free object %p has a corrupt free pointer %#x\n",
+			finding(c, "S4 %s: slab %p: free object %p has a corrupt free pointer 0x%x\n",
 				s->name, base, p, *slab_fp(s, p));
 			return;
 		}

@@ -31,10 +31,7 @@
 #define HAVE_ASAN 0
 #endif
 
-#define KIB		1024ULL
-#define MIB		(1024 * KIB)
-#define GIB		(1024 * MIB)
-#define FOUR_GIB	(4 * GIB)
+#define FOUR_GIB	GIB(4)
 
 #define MAX_OUT		32
 #define NO_PROBLEMS	0u
@@ -341,7 +338,7 @@ static void test_multiboot_parse_mmap_passes_usable_ram_above_4g_through(void **
 	/* Up to 4 GiB exactly is not above it; reserved space above it is
 	 * not RAM. */
 	add(&m, 0x100000, FOUR_GIB - 0x100000, MEM_USABLE);
-	add(&m, FOUR_GIB, 64 * GIB, MEM_RESERVED);
+	add(&m, FOUR_GIB, GIB(64), MEM_RESERVED);
 	add(&m, 0xfd00000000ULL, 0x300000000ULL, MEM_ACPI_NVS);
 	parse_map(&m, MAX_OUT, &p);
 	assert_int_equal(p.n, 3);
@@ -350,8 +347,8 @@ static void test_multiboot_parse_mmap_passes_usable_ram_above_4g_through(void **
 	/* Usable RAM wholly above, straddling, and wrapping past 2^64: kept
 	 * as it is (mm_init ignores it) and noted. */
 	static const uint64_t ranges[][2] = {
-		{ FOUR_GIB, 4 * GIB },
-		{ 3 * GIB, 2 * GIB },
+		{ FOUR_GIB, GIB(4) },
+		{ GIB(3), GIB(2) },
 		{ FOUR_GIB - 1, 2 },
 		{ 0xfffffffffffff000ULL, 0x1000 },
 		{ 0x200000000ULL, ~0ULL },
@@ -518,10 +515,10 @@ static void test_multiboot_parse_mmap_survives_random_buffers(void **state)
 
 		for (unsigned e = 0; e < nr && m.len + 64 + 24 <= sizeof(m.bytes); e++) {
 			uint64_t addr = rng_below(&rng, 2) ? rng_next(&rng) :
-					rng_below(&rng, 8 * GIB);
+					rng_below(&rng, GIB(8));
 			uint64_t len = rng_below(&rng, 4) == 0 ? 0 :
 				       rng_below(&rng, 2) ? rng_next(&rng) :
-				       rng_below(&rng, 2 * GIB);
+				       rng_below(&rng, GIB(2));
 
 			switch (rng_below(&rng, 8)) {
 			case 0:
@@ -582,22 +579,22 @@ static void test_multiboot_basic_map_describes_lower_and_upper_memory(void **sta
 	(void)state;
 	/* 639 KiB below 1 MiB, 127 MiB above it: a 128 MiB machine. */
 	assert_int_equal(multiboot_basic_map(639, 130048, r, 3), 2);
-	assert_true(r[0].base == 0 && r[0].size == 639 * KIB &&
+	assert_true(r[0].base == 0 && r[0].size == KIB(639) &&
 		    r[0].type == MEM_USABLE);
-	assert_true(r[1].base == MIB && r[1].size == 127 * MIB &&
+	assert_true(r[1].base == MIB(1) && r[1].size == MIB(127) &&
 		    r[1].type == MEM_USABLE);
 
 	/* The sizes are computed in 64 bits. */
 	assert_int_equal(multiboot_basic_map(0, 0xffffffffu, r, 3), 1);
-	assert_true(r[0].base == MIB && r[0].size == 0xffffffffULL * KIB);
+	assert_true(r[0].base == MIB(1) && r[0].size == KIB(0xffffffffULL));
 
 	/* Missing halves are left out; out is never overrun. */
 	assert_int_equal(multiboot_basic_map(639, 0, r, 3), 1);
-	assert_true(r[0].base == 0 && r[0].size == 639 * KIB);
+	assert_true(r[0].base == 0 && r[0].size == KIB(639));
 	assert_int_equal(multiboot_basic_map(0, 0, r, 3), 0);
 	memset(r, 0x5a, sizeof(r));
 	assert_int_equal(multiboot_basic_map(639, 130048, r, 1), 1);
-	assert_true(r[0].base == 0 && r[0].size == 639 * KIB);
+	assert_true(r[0].base == 0 && r[0].size == KIB(639));
 	assert_int_equal(r[1].type, 0x5a5a5a5a);
 	assert_int_equal(multiboot_basic_map(639, 130048, NULL, 0), 0);
 }
