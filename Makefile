@@ -61,6 +61,9 @@ HOSTCFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer -fno-strict-aliasing \
 	-Wmissing-prototypes -Wshadow -Wpointer-arith -Wno-unused-parameter \
 	-I. -MD -MP $(HOST_SANFLAGS)
 HOSTLDFLAGS := $(HOST_SANFLAGS)
+# Test binaries export their functions (-rdynamic) so that dladdr, behind
+# %pS on the host, names a test function in "Allocated in ..." reports.
+HOST_TEST_LDFLAGS := -rdynamic
 HOSTLIBS := -lpthread
 
 # ---- sources -------------------------------------------------------------
@@ -91,7 +94,7 @@ HOSTLIB_SRCS := $(MM_SRCS) $(HOST_PORT_SRCS) $(KLIB_SHARED_SRCS)
 
 # Host test suites: tests/host/NAME.c -> build/host/tests/NAME.  Extra
 # sources a suite needs besides libmm.a are listed as NAME_EXTRA.
-HOST_TESTS := test_vsprintf test_parse test_multiboot
+HOST_TESTS := test_vsprintf test_parse test_multiboot test_slab_debug
 test_multiboot_EXTRA := kernel/multiboot.c
 HOST_TEST_HELPERS := tests/host/helpers.c
 
@@ -210,7 +213,7 @@ $(BUILD)/host/tests/%: $(BUILD)/host/tests/host/%.o \
 		$(HOST_TEST_HELPER_OBJS) $(HOSTLIB)
 	@mkdir -p $(dir $@)
 	$(call say,HOSTLD,$@)
-	$(Q)$(HOSTCC) $(HOSTLDFLAGS) -o $@ $(filter %.o,$^) $(HOSTLIB) -lcmocka $(HOSTLIBS)
+	$(Q)$(HOSTCC) $(HOSTLDFLAGS) $(HOST_TEST_LDFLAGS) -o $@ $(filter %.o,$^) $(HOSTLIB) -lcmocka $(HOSTLIBS)
 
 $(BUILD)/host/tests/host/%.o: tests/host/%.c $(HOST_FLAGS_STAMP) $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
