@@ -300,6 +300,12 @@ static void isolate_slab(struct kmem_cache *s, struct page *page, void *obj,
 	pr_err("FIX %s: Isolating slab %p: %u free objects are lost, none is handed out twice\n",
 	       s->name, page_address(page), page->objects - page->inuse);
 	mm_count_error();
+	/* A slab with free objects is on the free or the partial list. */
+	if (page->inuse == 0)
+		s->nr_free--;
+	else
+		s->nr_partial--;
+	s->nr_full++;
 	s->stats.objects_active += page->objects - page->inuse;
 	page->inuse = page->objects;
 	page->freelist = NULL;

@@ -424,6 +424,80 @@ TEST(test_double_free_of_an_object_deep_in_the_freelist)
 	assert_mm_clean();
 }
 
+/* ---- corrupt free pointers ---------------------------------------------------------- */
+
+/* Allocates n objects and asserts none of them is in avoid[] and no two
+ * are the same; frees them again. */
+static void assert_fresh_objects(struct kmem_cache *s, unsigned int n,
+				 void *const *avoid, size_t navoid)
+{
+	void **got = calloc(n, sizeof(*got));
+
+	assert_non_null(got);
+	for (unsigned int i = 0; i < n; i++) {
+		got[i] = kmem_cache_alloc(s, GFP_KERNEL);
+		assert_non_null(got[i]);
+		for (size_t j = 0; j < navoid; j++)
+			assert_ptr_not_equal(got[i], avoid[j]);
+		for (unsigned int j = 0; j < i; j++)
+			assert_ptr_not_equal(got[i], got[j]);
+	}
+	assert_mm_clean();
+	for (unsigned int i = 0; i < n; i++)
+		kmem_cache_free(s, got[i]);
+	free(got);
+	assert_mm_clean();
+}
+
+static void corrupt_fp(struct kmem_cache *s, void *obj)
+{
+	/* Flip the tag half: the word can no longer decode. */
+	*slab_fp(s, obj) ^= 0xffff0000u;
+}
+
+static void check_freepointer_corrupt_isolates(slab_flags_t flags)
+{
+	boot_simple(ARENA_BYTES, "");
+	struct kmem_cache *s = kmem_cache_create("fp-inside", 64, 0, flags, NULL);
+
+	assert_non_null(s);
+	assert_int_equal(s->offset, 0);		/* fp lives inside the object */
+	uint8_t *a = kmem_cache_alloc(s, GFP_KERNEL);
+	uint8_t *b = kmem_cache_alloc(s, GFP_KERNEL);
+
+	kmem_cache_free(s, a);
+	kmem_cache_free(s, b);		/* freelist: b -> a -> ... */
+	corrupt_fp(s, b);		/* a write after free into b */
+	mm_host_log_clear();
+
+	uint8_t *c = kmem_cache_alloc(s, GFP_KERNEL);
+
+	assert_non_null(c);
+	assert_ptr_not_equal(c, a);
+	assert_ptr_not_equal(c, b);
+	assert_true(slab_page_of(c) != slab_page_of(b));
+	const char *report[] = {
+		fmt("BUG fp-inside: Freepointer corrupt: object %p", b),
+		fmt("FIX fp-inside: Isolating slab %p", page_address(slab_page_of(b))),
+	};
+	assert_log_in_order(report, ARRAY_SIZE(report));
+	assert_int_equal(count_in_log("BUG"), 1);
+	assert_int_equal(mm_error_count(), 1);
+	assert_mm_clean();
+
+	void *avoid[] = { a, b, c };
+
+	assert_fresh_objects(s, 3 * s->objects, avoid, ARRAY_SIZE(avoid));
+	kmem_cache_free(s, c);
+	assert_mm_clean();
+	assert_int_equal(mm_error_count(), 1);
+}
+
+TEST(test_corrupt_freepointer_isolates_the_slab)
+{
+	check_freepointer_corrupt_isolates(0);
+}
+
 /* ---- bulk paths -------------------------------------------------------------------- */
 
 TEST(test_bulk_alloc_and_free_run_the_debug_checks)
@@ -885,6 +959,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_poison_of_one_byte_objects, teardown_mm),
 		cmocka_unit_test_teardown(test_double_free_reports_both_frees, teardown_mm),
 		cmocka_unit_test_teardown(test_double_free_of_an_object_deep_in_the_freelist, teardown_mm),
+		cmocka_unit_test_teardown(test_corrupt_freepointer_isolates_the_slab, teardown_mm),
 		cmocka_unit_test_teardown(test_bulk_alloc_and_free_run_the_debug_checks, teardown_mm),
 		cmocka_unit_test_teardown(test_option_global_letters_apply_to_every_cache, teardown_mm),
 		cmocka_unit_test_teardown(test_option_per_cache_blocks_globs_and_minus, teardown_mm),
