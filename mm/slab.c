@@ -306,6 +306,8 @@ static void isolate_slab(struct kmem_cache *s, struct page *page, void *obj,
 	else
 		s->nr_partial--;
 	s->nr_full++;
+	if (unlikely(s->debug))
+		slab_debug_isolate(s, page);
 	s->stats.objects_active += page->objects - page->inuse;
 	page->inuse = page->objects;
 	page->freelist = NULL;

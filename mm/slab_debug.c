@@ -404,6 +404,35 @@ void slab_debug_free(struct kmem_cache *s, struct page *page, void *obj,
 	set_redzones(s, obj, SLUB_RED_INACTIVE);
 }
 
+/* Whether both red zones of obj hold value throughout. */
+static bool redzones_hold(struct kmem_cache *s, void *obj, uint8_t value)
+{
+	const uint8_t *left = (uint8_t *)obj - s->red_left_pad;
+	const uint8_t *right = (uint8_t *)obj + s->object_size;
+
+	for (unsigned int i = 0; i < s->red_left_pad; i++)
+		if (left[i] != value)
+			return false;
+	for (unsigned int i = 0; i < s->inuse - s->object_size; i++)
+		if (right[i] != value)
+			return false;
+	return true;
+}
+
+void slab_debug_isolate(struct kmem_cache *s, struct page *page)
+{
+	if (!(s->flags & SLAB_RED_ZONE))
+		return;
+	/* The objects that were free say so in their red zones; as lost
+	 * objects they count as allocated from now on. */
+	for (unsigned int i = 0; i < page->objects; i++) {
+		void *obj = slab_obj(s, page, i);
+
+		if (redzones_hold(s, obj, SLUB_RED_INACTIVE))
+			set_redzones(s, obj, SLUB_RED_ACTIVE);
+	}
+}
+
 int slab_debug_validate(struct kmem_cache *s, struct page *page,
 			const uint8_t *is_free, struct seq_buf *out)
 {

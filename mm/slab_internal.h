@@ -220,6 +220,10 @@ void slab_debug_alloc(struct kmem_cache *s, struct page *page, void *obj,
 		      unsigned long caller);
 void slab_debug_free(struct kmem_cache *s, struct page *page, void *obj,
 		     unsigned long caller);
+/* A slab is being isolated (mm/slab.c): its free objects become lost
+ * objects that count as allocated, and their red zones say so, so the
+ * checker stays clean.  s->lock held. */
+void slab_debug_isolate(struct kmem_cache *s, struct page *page);
 /* Prints the track records of obj (for double-free reports). */
 void slab_debug_print_tracks(struct kmem_cache *s, void *obj);
 /* failslab: whether this allocation should fail on purpose. */

@@ -498,6 +498,13 @@ TEST(test_corrupt_freepointer_isolates_the_slab)
 	check_freepointer_corrupt_isolates(0);
 }
 
+/* With red zones the lost objects of an isolated slab still have
+ * consistent red zones: mm_check stays clean. */
+TEST(test_corrupt_freepointer_isolates_the_slab_with_redzones)
+{
+	check_freepointer_corrupt_isolates(SLAB_RED_ZONE | SLAB_STORE_USER);
+}
+
 /* ---- bulk paths -------------------------------------------------------------------- */
 
 TEST(test_bulk_alloc_and_free_run_the_debug_checks)
@@ -960,6 +967,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_double_free_reports_both_frees, teardown_mm),
 		cmocka_unit_test_teardown(test_double_free_of_an_object_deep_in_the_freelist, teardown_mm),
 		cmocka_unit_test_teardown(test_corrupt_freepointer_isolates_the_slab, teardown_mm),
+		cmocka_unit_test_teardown(test_corrupt_freepointer_isolates_the_slab_with_redzones, teardown_mm),
 		cmocka_unit_test_teardown(test_bulk_alloc_and_free_run_the_debug_checks, teardown_mm),
 		cmocka_unit_test_teardown(test_option_global_letters_apply_to_every_cache, teardown_mm),
 		cmocka_unit_test_teardown(test_option_per_cache_blocks_globs_and_minus, teardown_mm),
