@@ -292,11 +292,10 @@ static void remove_slab(struct kmem_cache *s, struct page *page)
  * objects that really are in use are freed... which never empties it; that
  * is the price of not following a wild pointer.
  */
-static void isolate_slab(struct kmem_cache *s, struct page *page, void *obj,
-			 uint32_t word)
+void isolate_slab(struct kmem_cache *s, struct page *page, void *obj)
 {
 	pr_err("BUG %s: Freepointer corrupt: object %p, fp word %#x (overwritten after free?)\n",
-	       s->name, obj, word);
+	       s->name, obj, *slab_fp(s, obj));
 	pr_err("FIX %s: Isolating slab %p: %u free objects are lost, none is handed out twice\n",
 	       s->name, page_address(page), page->objects - page->inuse);
 	mm_count_error();
@@ -322,7 +321,7 @@ static void *slab_pop(struct kmem_cache *s, struct page *page)
 	uint32_t next;
 
 	if (!fp_load(s, page, obj, &next)) {
-		isolate_slab(s, page, obj, *slab_fp(s, obj));
+		isolate_slab(s, page, obj);
 		return NULL;
 	}
 	page->freelist = next == FP_END ? NULL : slab_obj(s, page, next);

@@ -188,6 +188,11 @@ static inline long slab_obj_index(const struct kmem_cache *s,
 /* The slab page holding a direct-map address, or NULL. */
 struct page *slab_page_of(const void *obj);
 
+/* Takes a slab whose freelist is corrupt at obj out of service: reports,
+ * counts, and makes every free object a lost one (mm/slab.c).  s->lock
+ * held; page must be on the partial or free list. */
+void isolate_slab(struct kmem_cache *s, struct page *page, void *obj);
+
 /* kmem_cache_init's helper: sets up a statically allocated cache. */
 int kmem_cache_setup(struct kmem_cache *s, const char *name, unsigned int size,
 		     unsigned int align, slab_flags_t flags, void (*ctor)(void *));

@@ -505,6 +505,61 @@ TEST(test_corrupt_freepointer_isolates_the_slab_with_redzones)
 	check_freepointer_corrupt_isolates(SLAB_RED_ZONE | SLAB_STORE_USER);
 }
 
+/* The checker finds a corrupt free pointer before any allocation does,
+ * and repairs it the same way (isolation), so the next check is clean. */
+TEST(test_corrupt_freepointer_found_by_mm_check_is_isolated)
+{
+	boot_simple(ARENA_BYTES, "");
+	struct kmem_cache *s = kmem_cache_create("fp-check", 64, 0, SLAB_RED_ZONE, NULL);
+	uint8_t *live = kmem_cache_alloc(s, GFP_KERNEL);
+	uint8_t *a = kmem_cache_alloc(s, GFP_KERNEL);
+	uint8_t *b = kmem_cache_alloc(s, GFP_KERNEL);
+
+	kmem_cache_free(s, a);
+	kmem_cache_free(s, b);
+	corrupt_fp(s, a);		/* second on the freelist */
+	mm_host_log_clear();
+	assert_int_equal(mm_check(), 1);
+	assert_log_contains(fmt("BUG fp-check: Freepointer corrupt: object %p", a));
+	assert_log_contains("FIX fp-check: Isolating slab");
+	assert_int_equal(mm_error_count(), 1);
+	assert_mm_clean();
+
+	void *avoid[] = { a, b, live };
+
+	assert_fresh_objects(s, 2 * s->objects, avoid, ARRAY_SIZE(avoid));
+	kmem_cache_free(s, live);	/* the isolated slab's one real object */
+	assert_mm_clean();
+	assert_int_equal(mm_error_count(), 1);
+}
+
+TEST(test_corrupt_freepointer_found_by_validate_is_isolated)
+{
+	char out[4096];
+
+	boot_simple(ARENA_BYTES, "");
+	struct kmem_cache *s = kmem_cache_create("fp-validate", 64, 0, 0, NULL);
+	uint8_t *live = kmem_cache_alloc(s, GFP_KERNEL);
+	uint8_t *a = kmem_cache_alloc(s, GFP_KERNEL);
+
+	kmem_cache_free(s, a);
+	corrupt_fp(s, a);
+	assert_true(mm_proc_read("/sys/kernel/slab/fp-validate/validate", out,
+				 sizeof(out)) > 0);
+	assert_non_null(strstr(out, "corrupt free pointer"));
+	assert_non_null(strstr(out, "1 problem\n"));
+	assert_int_equal(mm_error_count(), 1);
+	assert_true(mm_proc_read("/sys/kernel/slab/fp-validate/validate", out,
+				 sizeof(out)) > 0);
+	assert_non_null(strstr(out, "0 problems\n"));
+	assert_mm_clean();
+	void *avoid[] = { a, live };
+
+	assert_fresh_objects(s, s->objects, avoid, ARRAY_SIZE(avoid));
+	kmem_cache_free(s, live);
+	assert_mm_clean();
+}
+
 /* ---- bulk paths -------------------------------------------------------------------- */
 
 TEST(test_bulk_alloc_and_free_run_the_debug_checks)
@@ -968,6 +1023,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_double_free_of_an_object_deep_in_the_freelist, teardown_mm),
 		cmocka_unit_test_teardown(test_corrupt_freepointer_isolates_the_slab, teardown_mm),
 		cmocka_unit_test_teardown(test_corrupt_freepointer_isolates_the_slab_with_redzones, teardown_mm),
+		cmocka_unit_test_teardown(test_corrupt_freepointer_found_by_mm_check_is_isolated, teardown_mm),
+		cmocka_unit_test_teardown(test_corrupt_freepointer_found_by_validate_is_isolated, teardown_mm),
 		cmocka_unit_test_teardown(test_bulk_alloc_and_free_run_the_debug_checks, teardown_mm),
 		cmocka_unit_test_teardown(test_option_global_letters_apply_to_every_cache, teardown_mm),
 		cmocka_unit_test_teardown(test_option_per_cache_blocks_globs_and_minus, teardown_mm),
