@@ -131,9 +131,12 @@ static void calculate_sizes(struct kmem_cache *s, unsigned int align)
 	if (s->flags & SLAB_RED_ZONE)
 		s->inuse = ALIGN(s->object_size, SLAB_MIN_ALIGN) + SLAB_MIN_ALIGN;
 
-	if (s->ctor || (s->flags & SLAB_POISON)) {
+	if (s->ctor || (s->flags & SLAB_POISON) ||
+	    ((s->flags & SLAB_RED_ZONE) && s->object_size < FP_SIZE)) {
 		/* The free pointer lives after the object: the constructed
-		 * state, or the poison, is never overwritten while free. */
+		 * state, or the poison, is never overwritten while free, and
+		 * an object smaller than fp does not spill it into its right
+		 * red zone (Linux moves it out for the same three reasons). */
 		s->offset = ALIGN(s->inuse, (unsigned int)FP_SIZE);
 		size = s->offset + FP_SIZE;
 	} else {

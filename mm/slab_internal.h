@@ -46,7 +46,8 @@
  *               0x5a when handed out (uninitialised); caches with a ctor
  *               are never poisoned (the ctor's state must survive, as in
  *               Linux), their red zones still work
- *   fp          moved out of the object when it is poisoned (or has a ctor)
+ *   fp          moved out of the object when it is poisoned, has a ctor,
+ *               or is smaller than fp (it would cover part of RZ R)
  *   track       U: caller and time of the last allocation and free
  *
  * Double free, always on: freeing an object whose fp decodes with the

@@ -364,6 +364,46 @@ TEST(test_poison_of_one_byte_objects)
 	assert_int_equal(mm_error_count(), 1);
 }
 
+/* Objects smaller than the free pointer with red zones but no poison: the
+ * free pointer must not spill into the right red zone. */
+TEST(test_tiny_objects_with_redzones_only)
+{
+	boot_simple(ARENA_BYTES, "");
+	for (unsigned int size = 1; size <= 8; size++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "tiny-%u", size);
+		struct kmem_cache *s = kmem_cache_create(name, size, 0, SLAB_RED_ZONE, NULL);
+		void *p[40];
+
+		assert_non_null(s);
+		for (int round = 0; round < 3; round++) {
+			for (size_t i = 0; i < ARRAY_SIZE(p); i++) {
+				p[i] = kmem_cache_alloc(s, GFP_KERNEL);
+				assert_non_null(p[i]);
+				memset(p[i], 0x33, size);
+			}
+			assert_mm_clean();
+			for (size_t i = 0; i < ARRAY_SIZE(p); i++)
+				kmem_cache_free(s, p[i]);
+			assert_mm_clean();
+		}
+		assert_no_bug_reported();
+
+		/* One byte past the object is still caught, once. */
+		uint8_t *q = kmem_cache_alloc(s, GFP_KERNEL);
+
+		q[size] = 0x00;
+		kmem_cache_free(s, q);
+		assert_int_equal(count_in_log(fmt("BUG %s: Right Redzone overwritten", name)), 1);
+		assert_int_equal(mm_error_count(), 1);
+		assert_mm_clean();
+		kmem_cache_destroy(s);
+		mm_host_log_clear();
+		mm_errors_reset();
+	}
+}
+
 /* ---- double free ------------------------------------------------------------------ */
 
 TEST(test_double_free_reports_both_frees)
@@ -1019,6 +1059,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_write_after_free_is_reported_at_the_next_allocation, teardown_mm),
 		cmocka_unit_test_teardown(test_write_after_free_is_found_and_repaired_by_mm_check, teardown_mm),
 		cmocka_unit_test_teardown(test_poison_of_one_byte_objects, teardown_mm),
+		cmocka_unit_test_teardown(test_tiny_objects_with_redzones_only, teardown_mm),
 		cmocka_unit_test_teardown(test_double_free_reports_both_frees, teardown_mm),
 		cmocka_unit_test_teardown(test_double_free_of_an_object_deep_in_the_freelist, teardown_mm),
 		cmocka_unit_test_teardown(test_corrupt_freepointer_isolates_the_slab, teardown_mm),
