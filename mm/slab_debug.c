@@ -258,17 +258,19 @@ void slab_debug_print_tracks(struct kmem_cache *s, void *obj)
 }
 
 /*
- * Checks that [start, start + bytes) all hold value; if not, reports the
- * damaged range in Linux's shape, restores it and counts one error.
+ * Checks that [start, start + bytes) all hold value, except its last byte
+ * which must hold end (poison ends in POISON_END; red zones pass end ==
+ * value).  If not, reports the damaged range in Linux's shape, restores
+ * it and counts one error: one damaged area, one report.
  */
 static bool check_bytes(struct kmem_cache *s, struct page *page, void *obj,
-			const char *what, uint8_t *start, uint8_t value,
-			size_t bytes, struct seq_buf *out)
+			const char *what, uint8_t *start, size_t bytes,
+			uint8_t value, uint8_t end, struct seq_buf *out)
 {
 	uint8_t *fault = NULL, *last = NULL;
 
 	for (size_t i = 0; i < bytes; i++) {
-		if (start[i] != value) {
+		if (start[i] != (i + 1 == bytes ? end : value)) {
 			if (!fault)
 				fault = start + i;
 			last = start + i;
@@ -277,10 +279,13 @@ static bool check_bytes(struct kmem_cache *s, struct page *page, void *obj,
 	if (!fault)
 		return true;
 
+	uint8_t *stop = start + bytes - 1;
+	uint8_t want = fault == stop ? end : value;
+
 	out_line(out, "BUG %s: %s overwritten\n", s->name, what);
 	out_line(out, "INFO: 0x%p-0x%p @offset=%u. First byte 0x%x instead of 0x%x\n",
 		 (void *)fault, (void *)last,
-		 (unsigned int)(fault - (uint8_t *)page_address(page)), *fault, value);
+		 (unsigned int)(fault - (uint8_t *)page_address(page)), *fault, want);
 	out_line(out, "INFO: Slab 0x%p objects=%u used=%u\n", page_address(page),
 		 page->objects, page->inuse);
 	out_line(out, "INFO: Object 0x%p @offset=%u size=%u\n", obj,
@@ -293,8 +298,9 @@ static bool check_bytes(struct kmem_cache *s, struct page *page, void *obj,
 		print_track(out, "Freed", get_track(s, obj, TRACK_FREE));
 	}
 	out_line(out, "FIX %s: Restoring %s 0x%p-0x%p=0x%x\n", s->name, what,
-		 (void *)fault, (void *)last, value);
+		 (void *)fault, (void *)last, want);
 	memset(fault, value, (size_t)(last - fault) + 1);
+	*stop = end;
 	mm_count_error();
 	return false;
 }
@@ -309,10 +315,10 @@ static int check_redzones(struct kmem_cache *s, struct page *page, void *obj,
 	if (!(s->flags & SLAB_RED_ZONE))
 		return 0;
 	bad += !check_bytes(s, page, obj, "Left Redzone", (uint8_t *)obj - s->red_left_pad,
-			    value, s->red_left_pad, out);
+			    s->red_left_pad, value, value, out);
 	bad += !check_bytes(s, page, obj, "Right Redzone",
-			    (uint8_t *)obj + s->object_size, value,
-			    s->inuse - s->object_size, out);
+			    (uint8_t *)obj + s->object_size,
+			    s->inuse - s->object_size, value, value, out);
 	return bad;
 }
 
@@ -324,16 +330,12 @@ static bool poisoned(const struct kmem_cache *s)
 static int check_poison(struct kmem_cache *s, struct page *page, void *obj,
 			struct seq_buf *out)
 {
-	int bad = 0;
-	uint8_t *p = obj;
-
 	if (!poisoned(s))
 		return 0;
-	bad += !check_bytes(s, page, obj, "Poison", p, POISON_FREE,
-			    s->object_size - 1, out);
-	bad += !check_bytes(s, page, obj, "Poison", p + s->object_size - 1,
-			    POISON_END, 1, out);
-	return bad;
+	/* The whole object is one area: a write after free that covers the
+	 * end marker too is one damage, reported and counted once. */
+	return !check_bytes(s, page, obj, "Poison", obj, s->object_size,
+			    POISON_FREE, POISON_END, out);
 }
 
 static void set_redzones(struct kmem_cache *s, void *obj, uint8_t value)

@@ -404,6 +404,39 @@ TEST(test_tiny_objects_with_redzones_only)
 	}
 }
 
+/* One damage, one report: a whole free object overwritten (body and end
+ * marker) is one "Poison overwritten", counted once and fully restored. */
+TEST(test_overwriting_a_whole_free_object_is_one_report)
+{
+	boot_simple(ARENA_BYTES, DEBUG_KM64);
+	uint8_t *keep = kmalloc(64, GFP_KERNEL);
+	uint8_t *p = kmalloc(64, GFP_KERNEL);
+
+	kfree(p);
+	mm_host_log_clear();
+	memset(p, 0, 64);
+	assert_int_equal(mm_check(), 1);
+	assert_int_equal(count_in_log("BUG kmalloc-64: Poison overwritten"), 1);
+	assert_log_contains(fmt("INFO: 0x%p-0x%p @offset=", p, p + 63));
+	assert_log_contains(fmt("FIX kmalloc-64: Restoring Poison 0x%p-0x%p=0x6b\n", p, p + 63));
+	assert_int_equal(mm_error_count(), 1);
+	assert_poisoned(p, 64);
+	assert_mm_clean();
+
+	/* Only the end marker: still one report, showing 0xa5 expected. */
+	mm_host_log_clear();
+	p[63] = 0;
+	assert_int_equal(mm_check(), 1);
+	assert_int_equal(count_in_log("BUG kmalloc-64: Poison overwritten"), 1);
+	assert_log_contains(". First byte 0x0 instead of 0xa5\n");
+	assert_log_contains(fmt("FIX kmalloc-64: Restoring Poison 0x%p-0x%p=0xa5\n",
+				p + 63, p + 63));
+	assert_int_equal(mm_error_count(), 2);
+	assert_poisoned(p, 64);
+	assert_mm_clean();
+	kfree(keep);
+}
+
 /* ---- double free ------------------------------------------------------------------ */
 
 TEST(test_double_free_reports_both_frees)
@@ -1060,6 +1093,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_write_after_free_is_found_and_repaired_by_mm_check, teardown_mm),
 		cmocka_unit_test_teardown(test_poison_of_one_byte_objects, teardown_mm),
 		cmocka_unit_test_teardown(test_tiny_objects_with_redzones_only, teardown_mm),
+		cmocka_unit_test_teardown(test_overwriting_a_whole_free_object_is_one_report, teardown_mm),
 		cmocka_unit_test_teardown(test_double_free_reports_both_frees, teardown_mm),
 		cmocka_unit_test_teardown(test_double_free_of_an_object_deep_in_the_freelist, teardown_mm),
 		cmocka_unit_test_teardown(test_corrupt_freepointer_isolates_the_slab, teardown_mm),
