@@ -497,6 +497,44 @@ TEST(test_double_free_of_an_object_deep_in_the_freelist)
 	assert_mm_clean();
 }
 
+/* Tracks name the caller of kzalloc, kcalloc, kmalloc_array and krealloc,
+ * not the wrapper inside mm. */
+TEST(test_tracks_name_the_caller_of_every_kmalloc_wrapper)
+{
+	boot_simple(ARENA_BYTES, "slab_debug=U,kmalloc-64");
+	void *keep = kmalloc(64, GFP_KERNEL);
+	void *p[4];
+
+	p[0] = kzalloc(64, GFP_KERNEL);
+	p[1] = kcalloc(8, 8, GFP_KERNEL);
+	p[2] = kmalloc_array(4, 16, GFP_KERNEL);
+	p[3] = krealloc(NULL, 64, GFP_KERNEL);
+	for (size_t i = 0; i < ARRAY_SIZE(p); i++) {
+		assert_non_null(p[i]);
+		kfree(p[i]);
+		mm_host_log_clear();
+		kfree(p[i]);
+		assert_log_contains("BUG kmalloc-64: Object already free");
+		assert_log_contains(fmt("Allocated in %s+0x", __func__));
+		assert_log_contains(fmt("Freed in %s+0x", __func__));
+		assert_int_equal(mm_error_count(), i + 1);
+	}
+	/* krealloc moving an object frees the old one on the caller's behalf. */
+	void *small = kmalloc(64, GFP_KERNEL);
+	void *big = krealloc(small, 100, GFP_KERNEL);
+
+	assert_non_null(big);
+	assert_ptr_not_equal(big, small);
+	mm_host_log_clear();
+	kfree(small);
+	assert_log_contains("BUG kmalloc-64: Object already free");
+	assert_log_contains(fmt("Freed in %s+0x", __func__));
+	assert_int_equal(mm_error_count(), ARRAY_SIZE(p) + 1);
+	kfree(big);
+	kfree(keep);
+	assert_mm_clean();
+}
+
 /* ---- corrupt free pointers ---------------------------------------------------------- */
 
 /* Allocates n objects and asserts none of them is in avoid[] and no two
@@ -1096,6 +1134,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_overwriting_a_whole_free_object_is_one_report, teardown_mm),
 		cmocka_unit_test_teardown(test_double_free_reports_both_frees, teardown_mm),
 		cmocka_unit_test_teardown(test_double_free_of_an_object_deep_in_the_freelist, teardown_mm),
+		cmocka_unit_test_teardown(test_tracks_name_the_caller_of_every_kmalloc_wrapper, teardown_mm),
 		cmocka_unit_test_teardown(test_corrupt_freepointer_isolates_the_slab, teardown_mm),
 		cmocka_unit_test_teardown(test_corrupt_freepointer_isolates_the_slab_with_redzones, teardown_mm),
 		cmocka_unit_test_teardown(test_corrupt_freepointer_found_by_mm_check_is_isolated, teardown_mm),
