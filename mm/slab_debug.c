@@ -81,7 +81,8 @@ static bool name_matches(const char *pat, size_t n, const char *name)
 /*
  * Walks the spec.  With name == NULL it only validates (warns once about
  * unknown letters).  Returns the flags for name: the flags of the first
- * block that names it, else those of the last block without names.
+ * block that names it, else those of the last block without names; an
+ * empty spec is FZPU for everyone.
  */
 static slab_flags_t walk_spec(const char *name, bool *mentions_failslab)
 {
@@ -91,6 +92,9 @@ static slab_flags_t walk_spec(const char *name, bool *mentions_failslab)
 
 	if (mentions_failslab)
 		*mentions_failslab = false;
+	/* "slab_debug" or "slab_debug=" alone: full debugging, as Linux. */
+	if (!*p)
+		return SLAB_DEBUG_ALL;
 	while (*p) {
 		const char *end = p;
 

@@ -731,6 +731,22 @@ TEST(test_option_global_letters_apply_to_every_cache)
 	assert_log_lacks("unknown");
 }
 
+/* "slab_debug" alone, as Linux's: full debugging (F Z P U) everywhere. */
+TEST(test_option_without_letters_means_FZPU)
+{
+	const slab_flags_t all = SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE |
+				 SLAB_POISON | SLAB_STORE_USER;
+
+	boot_simple(ARENA_BYTES, "slab_debug");
+	assert_int_equal(flags_of("kmalloc-8"), all);
+	assert_int_equal(flags_of(KM64), all);
+	boot_simple(ARENA_BYTES, "slab_debug=");
+	assert_int_equal(flags_of("kmalloc-256"), all);
+	boot_simple(ARENA_BYTES, "slab_debug=,kmalloc-32");
+	assert_int_equal(flags_of("kmalloc-32"), all);
+	assert_int_equal(flags_of(KM64), 0);
+}
+
 TEST(test_option_per_cache_blocks_globs_and_minus)
 {
 	boot_simple(ARENA_BYTES, "slab_debug=FZPU,kmalloc-64");
@@ -1141,6 +1157,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_corrupt_freepointer_found_by_validate_is_isolated, teardown_mm),
 		cmocka_unit_test_teardown(test_bulk_alloc_and_free_run_the_debug_checks, teardown_mm),
 		cmocka_unit_test_teardown(test_option_global_letters_apply_to_every_cache, teardown_mm),
+		cmocka_unit_test_teardown(test_option_without_letters_means_FZPU, teardown_mm),
 		cmocka_unit_test_teardown(test_option_per_cache_blocks_globs_and_minus, teardown_mm),
 		cmocka_unit_test_teardown(test_option_unknown_letters_are_warned_about_and_skipped, teardown_mm),
 		cmocka_unit_test_teardown(test_layout_grows_with_each_option_as_documented, teardown_mm),
