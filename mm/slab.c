@@ -334,6 +334,49 @@ static void *slab_pop(struct kmem_cache *s, struct page *page)
 	return obj;
 }
 
+/*
+ * F (SLAB_CONSISTENCY_CHECKS): walks a partial or free slab's whole
+ * freelist before it is used: objects - inuse entries with valid free
+ * pointers, the last one FP_END.  Returns NULL when that holds, else the
+ * object where the chain breaks, for isolate_slab.  O(objects) per call,
+ * which is what F costs (Linux's on_freelist is the same walk).
+ */
+static void *freelist_broken_at(struct kmem_cache *s, struct page *page)
+{
+	unsigned int nfree = page->objects - page->inuse, n = 0;
+	void *p = page->freelist, *prev = NULL;
+
+	if (page->inuse >= page->objects)
+		return NULL;	/* full: nothing to follow */
+	while (p) {
+		uint32_t next;
+
+		/* More entries than free objects: a cycle. */
+		if (++n > nfree || !fp_load(s, page, p, &next))
+			return p;
+		prev = p;
+		p = next == FP_END ? NULL : slab_obj(s, page, next);
+	}
+	return n == nfree ? NULL : prev;
+}
+
+static bool has_consistency_checks(const struct kmem_cache *s)
+{
+	return unlikely(s->debug) && (s->flags & SLAB_CONSISTENCY_CHECKS);
+}
+
+/* F's check of a slab about to be used; isolates it when its freelist
+ * is broken.  Returns whether the slab is still in service. */
+static bool slab_consistent(struct kmem_cache *s, struct page *page)
+{
+	void *bad = freelist_broken_at(s, page);
+
+	if (!bad)
+		return true;
+	isolate_slab(s, page, bad);
+	return false;
+}
+
 /* Moves a slab to the list its inuse count says; s->lock held. */
 static void slab_after_alloc(struct kmem_cache *s, struct page *page, bool was_empty)
 {
@@ -392,6 +435,8 @@ static void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long *irqfla
 			add_new_slab(s, page, ctor_calls);
 			continue;
 		}
+		if (has_consistency_checks(s) && !slab_consistent(s, page))
+			continue;	/* isolated; try another slab */
 		void *obj = slab_pop(s, page);
 
 		if (!obj)
@@ -454,15 +499,22 @@ static bool freelist_contains(struct kmem_cache *s, struct page *page, void *obj
 enum free_verdict { FREE_OK, FREE_NOT_SLAB, FREE_WRONG_CACHE, FREE_NOT_START,
 		    FREE_DOUBLE };
 
-/* Checks that obj may be freed into s; s->lock held when page is set. */
+/*
+ * Checks that obj may be freed into s; s->lock held.  The freelist is
+ * walked only when obj's free pointer decodes (it probably is free), or
+ * always with F: a write after free may have destroyed that pointer.
+ */
 static enum free_verdict check_free(struct kmem_cache *s, struct page *page, void *obj)
 {
 	uint32_t next;
 
 	if (slab_obj_index(s, page, obj) < 0)
 		return FREE_NOT_START;
+	if (has_consistency_checks(s))
+		slab_consistent(s, page);
 	if (obj == page->freelist ||
-	    (fp_load(s, page, obj, &next) && freelist_contains(s, page, obj)))
+	    ((has_consistency_checks(s) || fp_load(s, page, obj, &next)) &&
+	     freelist_contains(s, page, obj)))
 		return FREE_DOUBLE;
 	return FREE_OK;
 }

@@ -11,7 +11,10 @@
  *                                   the flags of every other cache
  *   slab_debug=-                    off (also "-" inside a block)
  *
- *   F consistency checks (the slab is validated on every alloc/free)
+ *   F consistency checks: a slab's whole freelist is walked before every
+ *     alloc and free (a broken one isolates the slab at once), and every
+ *     free looks for the object on it, so a double free is caught even
+ *     after a write after free destroyed the object's free pointer
  *   Z red zones   P poisoning   U store user (tracks)   T trace
  *   A failslab: allocations fail with the probability failslab=PERCENT
  *     gives (failslab= alone applies to every cache)

@@ -54,7 +54,8 @@
  * right tag means it is probably free already; the slab's freelist is then
  * walked to know for sure (live objects hit this slow path with
  * probability 2^-16).  Allocation clears fp so a live object never keeps a
- * valid-looking one.
+ * valid-looking one.  With F (SLAB_CONSISTENCY_CHECKS) the freelist is
+ * walked on every free, and checked whole before every use.
  */
 #ifndef MM_SLAB_INTERNAL_H
 #define MM_SLAB_INTERNAL_H

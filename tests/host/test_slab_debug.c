@@ -671,6 +671,77 @@ TEST(test_corrupt_freepointer_found_by_validate_is_isolated)
 	assert_mm_clean();
 }
 
+/* F walks the whole freelist on every allocation and free: damage deep in
+ * the chain is found at the next operation on the slab. */
+TEST(test_consistency_checks_find_a_corrupt_freepointer_deep_in_the_chain)
+{
+	boot_simple(ARENA_BYTES, "");
+	struct kmem_cache *s = kmem_cache_create("fcheck", 64, 0,
+						 SLAB_CONSISTENCY_CHECKS, NULL);
+	uint8_t *a = kmem_cache_alloc(s, GFP_KERNEL);
+	uint8_t *b = kmem_cache_alloc(s, GFP_KERNEL);
+	uint8_t *c = kmem_cache_alloc(s, GFP_KERNEL);
+
+	kmem_cache_free(s, a);
+	kmem_cache_free(s, b);
+	kmem_cache_free(s, c);		/* c -> b -> a -> ... */
+	corrupt_fp(s, a);
+	mm_host_log_clear();
+
+	void *d = kmem_cache_alloc(s, GFP_KERNEL);
+
+	assert_log_contains(fmt("BUG fcheck: Freepointer corrupt: object %p", a));
+	assert_true(slab_page_of(d) != slab_page_of(a));
+	assert_int_equal(mm_error_count(), 1);
+	assert_mm_clean();
+	void *avoid[] = { a, b, c, d };
+
+	assert_fresh_objects(s, 2 * s->objects, avoid, ARRAY_SIZE(avoid));
+	kmem_cache_free(s, d);
+	assert_mm_clean();
+}
+
+/* Without poison a write after free can destroy the free pointer that
+ * the cheap double-free check relies on; F's walk still keeps the second
+ * free from putting the object on the freelist twice. */
+TEST(test_consistency_checks_stop_a_double_free_after_a_fp_overwrite)
+{
+	boot_simple(ARENA_BYTES, "");
+	struct kmem_cache *s = kmem_cache_create("fdouble", 64, 0,
+						 SLAB_CONSISTENCY_CHECKS, NULL);
+	uint8_t *keep = kmem_cache_alloc(s, GFP_KERNEL);
+	uint8_t *a = kmem_cache_alloc(s, GFP_KERNEL);
+
+	kmem_cache_free(s, a);
+	corrupt_fp(s, a);
+	mm_host_log_clear();
+	kmem_cache_free(s, a);
+	assert_log_contains("BUG fdouble: Freepointer corrupt");
+	assert_int_equal(mm_error_count(), 1);
+	assert_mm_clean();
+
+	/* a may come back once, never twice. */
+	unsigned int n = 3 * s->objects, seen_a = 0;
+	void **got = calloc(n, sizeof(*got));
+
+	for (unsigned int i = 0; i < n; i++) {
+		got[i] = kmem_cache_alloc(s, GFP_KERNEL);
+		assert_non_null(got[i]);
+		assert_ptr_not_equal(got[i], keep);
+		seen_a += got[i] == a;
+		for (unsigned int j = 0; j < i; j++)
+			assert_ptr_not_equal(got[i], got[j]);
+	}
+	assert_true(seen_a <= 1);
+	assert_mm_clean();
+	for (unsigned int i = 0; i < n; i++)
+		kmem_cache_free(s, got[i]);
+	free(got);
+	kmem_cache_free(s, keep);
+	assert_mm_clean();
+	assert_int_equal(mm_error_count(), 1);
+}
+
 /* ---- bulk paths -------------------------------------------------------------------- */
 
 TEST(test_bulk_alloc_and_free_run_the_debug_checks)
@@ -1155,6 +1226,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_corrupt_freepointer_isolates_the_slab_with_redzones, teardown_mm),
 		cmocka_unit_test_teardown(test_corrupt_freepointer_found_by_mm_check_is_isolated, teardown_mm),
 		cmocka_unit_test_teardown(test_corrupt_freepointer_found_by_validate_is_isolated, teardown_mm),
+		cmocka_unit_test_teardown(test_consistency_checks_find_a_corrupt_freepointer_deep_in_the_chain, teardown_mm),
+		cmocka_unit_test_teardown(test_consistency_checks_stop_a_double_free_after_a_fp_overwrite, teardown_mm),
 		cmocka_unit_test_teardown(test_bulk_alloc_and_free_run_the_debug_checks, teardown_mm),
 		cmocka_unit_test_teardown(test_option_global_letters_apply_to_every_cache, teardown_mm),
 		cmocka_unit_test_teardown(test_option_without_letters_means_FZPU, teardown_mm),
