@@ -745,6 +745,10 @@ int kmem_cache_setup(struct kmem_cache *s, const char *name, unsigned int size,
 	s->magic = KMEM_CACHE_MAGIC;
 	s->object_size = size;
 	s->flags = flags | slab_debug_flags_for(s->name);
+	/* No fault injection into the cache of caches, as Linux: it would
+	 * make kmem_cache_create fail, and panic SLAB_PANIC callers. */
+	if (s == &kmem_cache_boot)
+		s->flags &= ~SLAB_FAILSLAB;
 	s->ctor = ctor;
 	s->allocflags = (flags & SLAB_CACHE_DMA) ? __GFP_DMA : 0;
 	/* One branch on the fast path decides whether per-object work

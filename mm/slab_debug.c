@@ -17,7 +17,7 @@
  *     after a write after free destroyed the object's free pointer
  *   Z red zones   P poisoning   U store user (tracks)   T trace
  *   A failslab: allocations fail with the probability failslab=PERCENT
- *     gives (failslab= alone applies to every cache)
+ *     gives (failslab= alone applies to every cache); never kmem_cache
  *
  * The layout these add is drawn in mm/slab_internal.h.  Every finding is
  * reported in Linux's shape, starting with "BUG NAME: WHAT overwritten",

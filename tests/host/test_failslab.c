@@ -308,6 +308,29 @@ static void test_failslab_applies_only_to_caches_with_A(void **state)
 	assert_int_equal(mm_error_count(), 0);
 }
 
+/* As in Linux, the cache that struct kmem_cache comes from is never
+ * injected: creating a cache must not fail (or panic, with SLAB_PANIC)
+ * because of failslab. */
+static void test_failslab_spares_the_cache_of_caches(void **state)
+{
+	(void)state;
+	boot_simple(ARENA_BYTES, "failslab=100");
+	for (int i = 0; i < 50; i++) {
+		struct kmem_cache *s = kmem_cache_create("created", 32, 0, SLAB_PANIC, NULL);
+
+		assert_non_null(s);
+		assert_null(kmem_cache_alloc(s, GFP_KERNEL));
+		kmem_cache_destroy(s);
+	}
+	assert_null(kmalloc(32, GFP_KERNEL));
+	void *big = kmalloc(3 * PAGE_SIZE, GFP_KERNEL);	/* pages: not injected */
+
+	assert_non_null(big);
+	kfree(big);
+	assert_mm_clean();
+	assert_int_equal(mm_error_count(), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -315,6 +338,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_failslab_with_full_debugging_stays_consistent, teardown_mm),
 		cmocka_unit_test_teardown(test_failslab_zero_percent_injects_nothing, teardown_mm),
 		cmocka_unit_test_teardown(test_failslab_applies_only_to_caches_with_A, teardown_mm),
+		cmocka_unit_test_teardown(test_failslab_spares_the_cache_of_caches, teardown_mm),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
