@@ -85,7 +85,7 @@ KERNEL_C_SRCS := \
 	arch/x86/serial.c arch/x86/vga.c arch/x86/port.c \
 	kernel/kmain.c kernel/printk.c kernel/panic.c kernel/multiboot.c \
 	kernel/params.c kernel/kallsyms.c kernel/shell.c kernel/ktest.c \
-	kernel/cmd_basic.c kernel/cmd_mm.c \
+	kernel/cmd_basic.c kernel/cmd_mm.c kernel/cmd_debug.c \
 	kernel/lib/string.c $(KLIB_SHARED_SRCS) $(MM_SRCS) \
 	$(KTEST_SRCS)
 
