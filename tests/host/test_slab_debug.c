@@ -23,6 +23,7 @@
  */
 #include "tests/host/helpers.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,16 +39,20 @@
 
 /* ---- helpers ---------------------------------------------------------------- */
 
-static unsigned int count_in_log(const char *needle)
+static unsigned int count_in(const char *hay, const char *needle)
 {
 	unsigned int n = 0;
-	const char *p = mm_host_log();
 
-	while ((p = strstr(p, needle)) != NULL) {
+	while ((hay = strstr(hay, needle)) != NULL) {
 		n++;
-		p += strlen(needle);
+		hay += strlen(needle);
 	}
 	return n;
+}
+
+static unsigned int count_in_log(const char *needle)
+{
+	return count_in(mm_host_log(), needle);
 }
 
 /* Asserts that each line of lines[] occurs in the log, in this order. */
@@ -783,6 +788,58 @@ TEST(test_bulk_alloc_and_free_run_the_debug_checks)
 	assert_int_equal(mm_error_count(), 2);
 }
 
+/* ---- reports under concurrency -------------------------------------------------------- */
+
+#define REPORT_THREADS		4
+#define REPORTS_PER_THREAD	100
+
+/* Reports that went into a validate buffer instead of the log: another
+ * thread's validate may find a damaged red zone before its free does. */
+static unsigned int validate_reports;
+
+/* Each thread damages its own objects of the shared kmalloc-64 while the
+ * others allocate, free, report and validate: reports are printed with
+ * s->lock held, and with error-checking mutexes on the host any lock
+ * taken twice or in the wrong order panics or hangs here. */
+static void *damage_redzones(void *arg)
+{
+	static char outs[REPORT_THREADS][16384];
+	char *out = outs[(uintptr_t)arg];
+
+	for (int i = 0; i < REPORTS_PER_THREAD; i++) {
+		uint8_t *p = kmalloc(64, GFP_KERNEL);
+		void *q = kmalloc(40, GFP_KERNEL);
+
+		p[64] = 0;
+		kfree(p);
+		kfree(q);
+		if (i % 25 == 0 &&
+		    mm_proc_read("/sys/kernel/slab/kmalloc-64/validate", out, sizeof(outs[0])) > 0)
+			__atomic_fetch_add(&validate_reports,
+					   count_in(out, "BUG kmalloc-64: Right Redzone overwritten"),
+					   __ATOMIC_RELAXED);
+	}
+	return NULL;
+}
+
+TEST(test_reports_from_several_threads_are_each_counted_once)
+{
+	pthread_t t[REPORT_THREADS];
+
+	boot_simple(ARENA_BYTES, DEBUG_KM64);
+	validate_reports = 0;
+	for (uintptr_t i = 0; i < REPORT_THREADS; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, damage_redzones, (void *)i), 0);
+	for (int i = 0; i < REPORT_THREADS; i++)
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+	assert_int_equal(mm_error_count(), REPORT_THREADS * REPORTS_PER_THREAD);
+	assert_int_equal(count_in_log("BUG kmalloc-64: Right Redzone overwritten") +
+			 validate_reports, REPORT_THREADS * REPORTS_PER_THREAD);
+	assert_int_equal(count_in_log("FIX kmalloc-64: Restoring Right Redzone") +
+			 validate_reports, REPORT_THREADS * REPORTS_PER_THREAD);
+	assert_mm_clean();
+}
+
 /* ---- options -------------------------------------------------------------------------- */
 
 TEST(test_option_global_letters_apply_to_every_cache)
@@ -1229,6 +1286,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_consistency_checks_find_a_corrupt_freepointer_deep_in_the_chain, teardown_mm),
 		cmocka_unit_test_teardown(test_consistency_checks_stop_a_double_free_after_a_fp_overwrite, teardown_mm),
 		cmocka_unit_test_teardown(test_bulk_alloc_and_free_run_the_debug_checks, teardown_mm),
+		cmocka_unit_test_teardown(test_reports_from_several_threads_are_each_counted_once, teardown_mm),
 		cmocka_unit_test_teardown(test_option_global_letters_apply_to_every_cache, teardown_mm),
 		cmocka_unit_test_teardown(test_option_without_letters_means_FZPU, teardown_mm),
 		cmocka_unit_test_teardown(test_option_per_cache_blocks_globs_and_minus, teardown_mm),
