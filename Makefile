@@ -61,6 +61,9 @@ HOSTCFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer -fno-strict-aliasing \
 	-Wmissing-prototypes -Wshadow -Wpointer-arith -Wno-unused-parameter \
 	-I. -MD -MP $(HOST_SANFLAGS)
 HOSTLDFLAGS := $(HOST_SANFLAGS)
+# Test binaries export their functions (-rdynamic) so that dladdr, behind
+# %pS on the host, names a test function in "Allocated in ..." reports.
+HOST_TEST_LDFLAGS := -rdynamic
 HOSTLIBS := -lpthread
 
 # ---- sources -------------------------------------------------------------
@@ -74,7 +77,7 @@ MM_SRCS := mm/memblock.c mm/init.c mm/page_alloc.c mm/highmem.c mm/vmstat.c \
 KLIB_SHARED_SRCS := kernel/lib/vsprintf.c kernel/lib/parse.c
 
 # In-kernel tests (ktest), linked into every kernel.
-KTEST_SRCS := tests/kernel/test_lib.c tests/kernel/test_arch.c
+KTEST_SRCS := tests/kernel/test_lib.c tests/kernel/test_arch.c tests/kernel/test_slab_debug.c
 
 KERNEL_ASM_SRCS := boot/boot.S arch/x86/isr.S
 KERNEL_C_SRCS := \
@@ -82,7 +85,7 @@ KERNEL_C_SRCS := \
 	arch/x86/serial.c arch/x86/vga.c arch/x86/port.c \
 	kernel/kmain.c kernel/printk.c kernel/panic.c kernel/multiboot.c \
 	kernel/params.c kernel/kallsyms.c kernel/shell.c kernel/ktest.c \
-	kernel/cmd_basic.c kernel/cmd_mm.c \
+	kernel/cmd_basic.c kernel/cmd_mm.c kernel/cmd_debug.c \
 	kernel/lib/string.c $(KLIB_SHARED_SRCS) $(MM_SRCS) \
 	$(KTEST_SRCS)
 
@@ -92,7 +95,8 @@ HOSTLIB_SRCS := $(MM_SRCS) $(HOST_PORT_SRCS) $(KLIB_SHARED_SRCS)
 # Host test suites: tests/host/NAME.c -> build/host/tests/NAME.  Extra
 # sources a suite needs besides libmm.a are listed as NAME_EXTRA.
 HOST_TESTS := test_vsprintf test_parse test_multiboot \
-	test_memmap test_buddy test_zones test_misuse test_exhaust test_reports test_extfrag test_buddy_random test_checker
+	test_memmap test_buddy test_zones test_misuse test_exhaust test_reports test_extfrag test_buddy_random test_checker \
+	test_slab_debug test_failslab
 test_multiboot_EXTRA := kernel/multiboot.c
 HOST_TEST_HELPERS := tests/host/helpers.c
 
@@ -211,7 +215,7 @@ $(BUILD)/host/tests/%: $(BUILD)/host/tests/host/%.o \
 		$(HOST_TEST_HELPER_OBJS) $(HOSTLIB)
 	@mkdir -p $(dir $@)
 	$(call say,HOSTLD,$@)
-	$(Q)$(HOSTCC) $(HOSTLDFLAGS) -o $@ $(filter %.o,$^) $(HOSTLIB) -lcmocka $(HOSTLIBS)
+	$(Q)$(HOSTCC) $(HOSTLDFLAGS) $(HOST_TEST_LDFLAGS) -o $@ $(filter %.o,$^) $(HOSTLIB) -lcmocka $(HOSTLIBS)
 
 $(BUILD)/host/tests/host/%.o: tests/host/%.c $(HOST_FLAGS_STAMP) $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)

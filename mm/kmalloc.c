@@ -77,7 +77,13 @@ static void *kmalloc_large(size_t size, gfp_t gfp)
 	return page_address(page);
 }
 
-void *kmalloc(size_t size, gfp_t gfp)
+/*
+ * Every entry point passes its own caller down, so the owner tracks of
+ * slab_debug=U name the code that called kzalloc, kcalloc, krealloc...,
+ * not the wrapper inside mm (a tail call would hide that only sometimes:
+ * the host builds at -O1 and makes none).
+ */
+static void *__kmalloc(size_t size, gfp_t gfp, unsigned long caller)
 {
 	if (size == 0)
 		return ZERO_SIZE_PTR;
@@ -90,15 +96,20 @@ void *kmalloc(size_t size, gfp_t gfp)
 		pr_err("kmalloc(%zu): called before the kmalloc caches exist\n", size);
 		return NULL;
 	}
-	return slab_alloc(s, gfp, _RET_IP_);
+	return slab_alloc(s, gfp, caller);
+}
+
+void *kmalloc(size_t size, gfp_t gfp)
+{
+	return __kmalloc(size, gfp, _RET_IP_);
 }
 
 void *kzalloc(size_t size, gfp_t gfp)
 {
-	return kmalloc(size, gfp | __GFP_ZERO);
+	return __kmalloc(size, gfp | __GFP_ZERO, _RET_IP_);
 }
 
-void *kmalloc_array(size_t n, size_t size, gfp_t gfp)
+static void *__kmalloc_array(size_t n, size_t size, gfp_t gfp, unsigned long caller)
 {
 	size_t bytes;
 
@@ -107,12 +118,17 @@ void *kmalloc_array(size_t n, size_t size, gfp_t gfp)
 			      n, size);
 		return NULL;
 	}
-	return kmalloc(bytes, gfp);
+	return __kmalloc(bytes, gfp, caller);
+}
+
+void *kmalloc_array(size_t n, size_t size, gfp_t gfp)
+{
+	return __kmalloc_array(n, size, gfp, _RET_IP_);
 }
 
 void *kcalloc(size_t n, size_t size, gfp_t gfp)
 {
-	return kmalloc_array(n, size, gfp | __GFP_ZERO);
+	return __kmalloc_array(n, size, gfp | __GFP_ZERO, _RET_IP_);
 }
 
 /* What kind of memory p is; reports and returns NULL when mm did not hand
@@ -141,7 +157,7 @@ static struct page *kmalloc_page_of(const void *p, const char *fn)
 	return NULL;
 }
 
-void kfree(const void *p)
+static void __kfree(const void *p, unsigned long caller)
 {
 	if (ZERO_OR_NULL_PTR(p))
 		return;
@@ -151,7 +167,7 @@ void kfree(const void *p)
 	if (!page)
 		return;
 	if (PageSlab(page)) {
-		slab_free(page->slab_cache, (void *)p, _RET_IP_);
+		slab_free(page->slab_cache, (void *)p, caller);
 		return;
 	}
 	unsigned int order = page_order(page);
@@ -159,6 +175,11 @@ void kfree(const void *p)
 	page->flags &= ~(1u << PG_large_kmalloc);
 	__atomic_fetch_sub(&large_pages, 1UL << order, __ATOMIC_RELAXED);
 	__free_pages(page, order);
+}
+
+void kfree(const void *p)
+{
+	__kfree(p, _RET_IP_);
 }
 
 size_t ksize(const void *p)
@@ -177,10 +198,12 @@ size_t ksize(const void *p)
 
 void *krealloc(const void *p, size_t new_size, gfp_t gfp)
 {
+	unsigned long caller = _RET_IP_;
+
 	if (ZERO_OR_NULL_PTR(p))
-		return kmalloc(new_size, gfp);
+		return __kmalloc(new_size, gfp, caller);
 	if (new_size == 0) {
-		kfree(p);
+		__kfree(p, caller);
 		return ZERO_SIZE_PTR;
 	}
 
@@ -194,12 +217,12 @@ void *krealloc(const void *p, size_t new_size, gfp_t gfp)
 		return (void *)p;
 	}
 
-	void *n = kmalloc(new_size, gfp);
+	void *n = __kmalloc(new_size, gfp, caller);
 
 	if (!n)
 		return NULL;	/* the old block stays valid, as C's realloc */
 	memcpy(n, p, old);
-	kfree(p);
+	__kfree(p, caller);
 	return n;
 }
 

@@ -131,9 +131,12 @@ static void calculate_sizes(struct kmem_cache *s, unsigned int align)
 	if (s->flags & SLAB_RED_ZONE)
 		s->inuse = ALIGN(s->object_size, SLAB_MIN_ALIGN) + SLAB_MIN_ALIGN;
 
-	if (s->ctor || (s->flags & SLAB_POISON)) {
+	if (s->ctor || (s->flags & SLAB_POISON) ||
+	    ((s->flags & SLAB_RED_ZONE) && s->object_size < FP_SIZE)) {
 		/* The free pointer lives after the object: the constructed
-		 * state, or the poison, is never overwritten while free. */
+		 * state, or the poison, is never overwritten while free, and
+		 * an object smaller than fp does not spill it into its right
+		 * red zone (Linux moves it out for the same three reasons). */
 		s->offset = ALIGN(s->inuse, (unsigned int)FP_SIZE);
 		size = s->offset + FP_SIZE;
 	} else {
@@ -292,14 +295,21 @@ static void remove_slab(struct kmem_cache *s, struct page *page)
  * objects that really are in use are freed... which never empties it; that
  * is the price of not following a wild pointer.
  */
-static void isolate_slab(struct kmem_cache *s, struct page *page, void *obj,
-			 uint32_t word)
+void isolate_slab(struct kmem_cache *s, struct page *page, void *obj)
 {
 	pr_err("BUG %s: Freepointer corrupt: object %p, fp word 0x%x (overwritten after free?)\n",
-	       s->name, obj, word);
+	       s->name, obj, *slab_fp(s, obj));
 	pr_err("FIX %s: Isolating slab %p: %u free objects are lost, none is handed out twice\n",
 	       s->name, page_address(page), page->objects - page->inuse);
 	mm_count_error();
+	/* A slab with free objects is on the free or the partial list. */
+	if (page->inuse == 0)
+		s->nr_free--;
+	else
+		s->nr_partial--;
+	s->nr_full++;
+	if (unlikely(s->debug))
+		slab_debug_isolate(s, page);
 	s->stats.objects_active += page->objects - page->inuse;
 	page->inuse = page->objects;
 	page->freelist = NULL;
@@ -314,7 +324,7 @@ static void *slab_pop(struct kmem_cache *s, struct page *page)
 	uint32_t next;
 
 	if (!fp_load(s, page, obj, &next)) {
-		isolate_slab(s, page, obj, *slab_fp(s, obj));
+		isolate_slab(s, page, obj);
 		return NULL;
 	}
 	page->freelist = next == FP_END ? NULL : slab_obj(s, page, next);
@@ -322,6 +332,49 @@ static void *slab_pop(struct kmem_cache *s, struct page *page)
 	*slab_fp(s, obj) = 0;
 	page->inuse++;
 	return obj;
+}
+
+/*
+ * F (SLAB_CONSISTENCY_CHECKS): walks a partial or free slab's whole
+ * freelist before it is used: objects - inuse entries with valid free
+ * pointers, the last one FP_END.  Returns NULL when that holds, else the
+ * object where the chain breaks, for isolate_slab.  O(objects) per call,
+ * which is what F costs (Linux's on_freelist is the same walk).
+ */
+static void *freelist_broken_at(struct kmem_cache *s, struct page *page)
+{
+	unsigned int nfree = page->objects - page->inuse, n = 0;
+	void *p = page->freelist, *prev = NULL;
+
+	if (page->inuse >= page->objects)
+		return NULL;	/* full: nothing to follow */
+	while (p) {
+		uint32_t next;
+
+		/* More entries than free objects: a cycle. */
+		if (++n > nfree || !fp_load(s, page, p, &next))
+			return p;
+		prev = p;
+		p = next == FP_END ? NULL : slab_obj(s, page, next);
+	}
+	return n == nfree ? NULL : prev;
+}
+
+static bool has_consistency_checks(const struct kmem_cache *s)
+{
+	return unlikely(s->debug) && (s->flags & SLAB_CONSISTENCY_CHECKS);
+}
+
+/* F's check of a slab about to be used; isolates it when its freelist
+ * is broken.  Returns whether the slab is still in service. */
+static bool slab_consistent(struct kmem_cache *s, struct page *page)
+{
+	void *bad = freelist_broken_at(s, page);
+
+	if (!bad)
+		return true;
+	isolate_slab(s, page, bad);
+	return false;
 }
 
 /* Moves a slab to the list its inuse count says; s->lock held. */
@@ -382,6 +435,8 @@ static void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long *irqfla
 			add_new_slab(s, page, ctor_calls);
 			continue;
 		}
+		if (has_consistency_checks(s) && !slab_consistent(s, page))
+			continue;	/* isolated; try another slab */
 		void *obj = slab_pop(s, page);
 
 		if (!obj)
@@ -444,15 +499,22 @@ static bool freelist_contains(struct kmem_cache *s, struct page *page, void *obj
 enum free_verdict { FREE_OK, FREE_NOT_SLAB, FREE_WRONG_CACHE, FREE_NOT_START,
 		    FREE_DOUBLE };
 
-/* Checks that obj may be freed into s; s->lock held when page is set. */
+/*
+ * Checks that obj may be freed into s; s->lock held.  The freelist is
+ * walked only when obj's free pointer decodes (it probably is free), or
+ * always with F: a write after free may have destroyed that pointer.
+ */
 static enum free_verdict check_free(struct kmem_cache *s, struct page *page, void *obj)
 {
 	uint32_t next;
 
 	if (slab_obj_index(s, page, obj) < 0)
 		return FREE_NOT_START;
+	if (has_consistency_checks(s))
+		slab_consistent(s, page);
 	if (obj == page->freelist ||
-	    (fp_load(s, page, obj, &next) && freelist_contains(s, page, obj)))
+	    ((has_consistency_checks(s) || fp_load(s, page, obj, &next)) &&
+	     freelist_contains(s, page, obj)))
 		return FREE_DOUBLE;
 	return FREE_OK;
 }
@@ -683,6 +745,10 @@ int kmem_cache_setup(struct kmem_cache *s, const char *name, unsigned int size,
 	s->magic = KMEM_CACHE_MAGIC;
 	s->object_size = size;
 	s->flags = flags | slab_debug_flags_for(s->name);
+	/* No fault injection into the cache of caches, as Linux: it would
+	 * make kmem_cache_create fail, and panic SLAB_PANIC callers. */
+	if (s == &kmem_cache_boot)
+		s->flags &= ~SLAB_FAILSLAB;
 	s->ctor = ctor;
 	s->allocflags = (flags & SLAB_CACHE_DMA) ? __GFP_DMA : 0;
 	/* One branch on the fast path decides whether per-object work

@@ -11,10 +11,13 @@
  *                                   the flags of every other cache
  *   slab_debug=-                    off (also "-" inside a block)
  *
- *   F consistency checks (the slab is validated on every alloc/free)
+ *   F consistency checks: a slab's whole freelist is walked before every
+ *     alloc and free (a broken one isolates the slab at once), and every
+ *     free looks for the object on it, so a double free is caught even
+ *     after a write after free destroyed the object's free pointer
  *   Z red zones   P poisoning   U store user (tracks)   T trace
  *   A failslab: allocations fail with the probability failslab=PERCENT
- *     gives (failslab= alone applies to every cache)
+ *     gives (failslab= alone applies to every cache); never kmem_cache
  *
  * The layout these add is drawn in mm/slab_internal.h.  Every finding is
  * reported in Linux's shape, starting with "BUG NAME: WHAT overwritten",
@@ -81,7 +84,8 @@ static bool name_matches(const char *pat, size_t n, const char *name)
 /*
  * Walks the spec.  With name == NULL it only validates (warns once about
  * unknown letters).  Returns the flags for name: the flags of the first
- * block that names it, else those of the last block without names.
+ * block that names it, else those of the last block without names; an
+ * empty spec is FZPU for everyone.
  */
 static slab_flags_t walk_spec(const char *name, bool *mentions_failslab)
 {
@@ -91,6 +95,9 @@ static slab_flags_t walk_spec(const char *name, bool *mentions_failslab)
 
 	if (mentions_failslab)
 		*mentions_failslab = false;
+	/* "slab_debug" or "slab_debug=" alone: full debugging, as Linux. */
+	if (!*p)
+		return SLAB_DEBUG_ALL;
 	while (*p) {
 		const char *end = p;
 
@@ -258,17 +265,19 @@ void slab_debug_print_tracks(struct kmem_cache *s, void *obj)
 }
 
 /*
- * Checks that [start, start + bytes) all hold value; if not, reports the
- * damaged range in Linux's shape, restores it and counts one error.
+ * Checks that [start, start + bytes) all hold value, except its last byte
+ * which must hold end (poison ends in POISON_END; red zones pass end ==
+ * value).  If not, reports the damaged range in Linux's shape, restores
+ * it and counts one error: one damaged area, one report.
  */
 static bool check_bytes(struct kmem_cache *s, struct page *page, void *obj,
-			const char *what, uint8_t *start, uint8_t value,
-			size_t bytes, struct seq_buf *out)
+			const char *what, uint8_t *start, size_t bytes,
+			uint8_t value, uint8_t end, struct seq_buf *out)
 {
 	uint8_t *fault = NULL, *last = NULL;
 
 	for (size_t i = 0; i < bytes; i++) {
-		if (start[i] != value) {
+		if (start[i] != (i + 1 == bytes ? end : value)) {
 			if (!fault)
 				fault = start + i;
 			last = start + i;
@@ -277,10 +286,13 @@ static bool check_bytes(struct kmem_cache *s, struct page *page, void *obj,
 	if (!fault)
 		return true;
 
+	uint8_t *stop = start + bytes - 1;
+	uint8_t want = fault == stop ? end : value;
+
 	out_line(out, "BUG %s: %s overwritten\n", s->name, what);
 	out_line(out, "INFO: 0x%p-0x%p @offset=%u. First byte 0x%x instead of 0x%x\n",
 		 (void *)fault, (void *)last,
-		 (unsigned int)(fault - (uint8_t *)page_address(page)), *fault, value);
+		 (unsigned int)(fault - (uint8_t *)page_address(page)), *fault, want);
 	out_line(out, "INFO: Slab 0x%p objects=%u used=%u\n", page_address(page),
 		 page->objects, page->inuse);
 	out_line(out, "INFO: Object 0x%p @offset=%u size=%u\n", obj,
@@ -293,8 +305,9 @@ static bool check_bytes(struct kmem_cache *s, struct page *page, void *obj,
 		print_track(out, "Freed", get_track(s, obj, TRACK_FREE));
 	}
 	out_line(out, "FIX %s: Restoring %s 0x%p-0x%p=0x%x\n", s->name, what,
-		 (void *)fault, (void *)last, value);
+		 (void *)fault, (void *)last, want);
 	memset(fault, value, (size_t)(last - fault) + 1);
+	*stop = end;
 	mm_count_error();
 	return false;
 }
@@ -309,10 +322,10 @@ static int check_redzones(struct kmem_cache *s, struct page *page, void *obj,
 	if (!(s->flags & SLAB_RED_ZONE))
 		return 0;
 	bad += !check_bytes(s, page, obj, "Left Redzone", (uint8_t *)obj - s->red_left_pad,
-			    value, s->red_left_pad, out);
+			    s->red_left_pad, value, value, out);
 	bad += !check_bytes(s, page, obj, "Right Redzone",
-			    (uint8_t *)obj + s->object_size, value,
-			    s->inuse - s->object_size, out);
+			    (uint8_t *)obj + s->object_size,
+			    s->inuse - s->object_size, value, value, out);
 	return bad;
 }
 
@@ -324,16 +337,12 @@ static bool poisoned(const struct kmem_cache *s)
 static int check_poison(struct kmem_cache *s, struct page *page, void *obj,
 			struct seq_buf *out)
 {
-	int bad = 0;
-	uint8_t *p = obj;
-
 	if (!poisoned(s))
 		return 0;
-	bad += !check_bytes(s, page, obj, "Poison", p, POISON_FREE,
-			    s->object_size - 1, out);
-	bad += !check_bytes(s, page, obj, "Poison", p + s->object_size - 1,
-			    POISON_END, 1, out);
-	return bad;
+	/* The whole object is one area: a write after free that covers the
+	 * end marker too is one damage, reported and counted once. */
+	return !check_bytes(s, page, obj, "Poison", obj, s->object_size,
+			    POISON_FREE, POISON_END, out);
 }
 
 static void set_redzones(struct kmem_cache *s, void *obj, uint8_t value)
@@ -402,6 +411,35 @@ void slab_debug_free(struct kmem_cache *s, struct page *page, void *obj,
 	else if (slab_want_init_on_free(s))
 		memset(obj, 0, s->object_size);
 	set_redzones(s, obj, SLUB_RED_INACTIVE);
+}
+
+/* Whether both red zones of obj hold value throughout. */
+static bool redzones_hold(struct kmem_cache *s, void *obj, uint8_t value)
+{
+	const uint8_t *left = (uint8_t *)obj - s->red_left_pad;
+	const uint8_t *right = (uint8_t *)obj + s->object_size;
+
+	for (unsigned int i = 0; i < s->red_left_pad; i++)
+		if (left[i] != value)
+			return false;
+	for (unsigned int i = 0; i < s->inuse - s->object_size; i++)
+		if (right[i] != value)
+			return false;
+	return true;
+}
+
+void slab_debug_isolate(struct kmem_cache *s, struct page *page)
+{
+	if (!(s->flags & SLAB_RED_ZONE))
+		return;
+	/* The objects that were free say so in their red zones; as lost
+	 * objects they count as allocated from now on. */
+	for (unsigned int i = 0; i < page->objects; i++) {
+		void *obj = slab_obj(s, page, i);
+
+		if (redzones_hold(s, obj, SLUB_RED_INACTIVE))
+			set_redzones(s, obj, SLUB_RED_ACTIVE);
+	}
 }
 
 int slab_debug_validate(struct kmem_cache *s, struct page *page,

@@ -46,14 +46,16 @@
  *               0x5a when handed out (uninitialised); caches with a ctor
  *               are never poisoned (the ctor's state must survive, as in
  *               Linux), their red zones still work
- *   fp          moved out of the object when it is poisoned (or has a ctor)
+ *   fp          moved out of the object when it is poisoned, has a ctor,
+ *               or is smaller than fp (it would cover part of RZ R)
  *   track       U: caller and time of the last allocation and free
  *
  * Double free, always on: freeing an object whose fp decodes with the
  * right tag means it is probably free already; the slab's freelist is then
  * walked to know for sure (live objects hit this slow path with
  * probability 2^-16).  Allocation clears fp so a live object never keeps a
- * valid-looking one.
+ * valid-looking one.  With F (SLAB_CONSISTENCY_CHECKS) the freelist is
+ * walked on every free, and checked whole before every use.
  */
 #ifndef MM_SLAB_INTERNAL_H
 #define MM_SLAB_INTERNAL_H
@@ -188,6 +190,11 @@ static inline long slab_obj_index(const struct kmem_cache *s,
 /* The slab page holding a direct-map address, or NULL. */
 struct page *slab_page_of(const void *obj);
 
+/* Takes a slab whose freelist is corrupt at obj out of service: reports,
+ * counts, and makes every free object a lost one (mm/slab.c).  s->lock
+ * held; page must be on the partial or free list. */
+void isolate_slab(struct kmem_cache *s, struct page *page, void *obj);
+
 /* kmem_cache_init's helper: sets up a statically allocated cache. */
 int kmem_cache_setup(struct kmem_cache *s, const char *name, unsigned int size,
 		     unsigned int align, slab_flags_t flags, void (*ctor)(void *));
@@ -220,6 +227,10 @@ void slab_debug_alloc(struct kmem_cache *s, struct page *page, void *obj,
 		      unsigned long caller);
 void slab_debug_free(struct kmem_cache *s, struct page *page, void *obj,
 		     unsigned long caller);
+/* A slab is being isolated (mm/slab.c): its free objects become lost
+ * objects that count as allocated, and their red zones say so, so the
+ * checker stays clean.  s->lock held. */
+void slab_debug_isolate(struct kmem_cache *s, struct page *page);
 /* Prints the track records of obj (for double-free reports). */
 void slab_debug_print_tracks(struct kmem_cache *s, void *obj);
 /* failslab: whether this allocation should fail on purpose. */

@@ -17,6 +17,9 @@
  *       object count, its objects inside its pages;
  *   S4  each freelist holds objects - inuse distinct objects of the slab,
  *       at object boundaries, with valid free pointers, ending in FP_END;
+ *       a freelist that cannot be followed (a free pointer overwritten,
+ *       an object on it twice) is repaired as allocation repairs it: the
+ *       slab is isolated (mm/slab.c), so the next check is clean;
  *   S5  stats.objects_active and objects_total match the slabs;
  *   S6  in caches with red zones or poison, every object's red zones hold
  *       the value of its state (0xbb free, 0xcc allocated) and every free
@@ -26,10 +29,27 @@
 
 /* ---- the checker ------------------------------------------------------------ */
 
+#define CHECK_ISOLATE_MAX	8	/* slabs isolated per check; more next time */
+
 struct checker {
 	struct seq_buf *out;	/* validate: findings go here; else pr_err */
 	int bad;
+	/* Slabs whose freelist is corrupt, isolated after the walk. */
+	unsigned int nr_isolate;
+	struct { struct page *page; void *obj; } isolate[CHECK_ISOLATE_MAX];
 };
+
+/* Only for a partial or free slab on the list its inuse count says (S1
+ * holds): anything else is the allocator's own bug, reported but not
+ * acted upon. */
+static void want_isolation(struct checker *c, struct page *page, void *obj)
+{
+	if (page->inuse < page->objects && c->nr_isolate < CHECK_ISOLATE_MAX) {
+		c->isolate[c->nr_isolate].page = page;
+		c->isolate[c->nr_isolate].obj = obj;
+		c->nr_isolate++;
+	}
+}
 
 static void finding(struct checker *c, const char *fmt, ...) __printf(2, 3);
 static void finding(struct checker *c, const char *fmt, ...)
@@ -98,6 +118,8 @@ static void check_slab(struct checker *c, struct kmem_cache *s, struct page *pag
 		if (seen[idx / 8] & (1u << (idx % 8))) {
 			finding(c, "S4 %s: slab %p: object %p is twice on the freelist (cycle)\n",
 				s->name, base, p);
+			if (ok_state)
+				want_isolation(c, page, p);
 			return;
 		}
 		seen[idx / 8] |= (uint8_t)(1u << (idx % 8));
@@ -105,6 +127,8 @@ static void check_slab(struct checker *c, struct kmem_cache *s, struct page *pag
 		if (!fp_load(s, page, p, &next)) {
 			finding(c, "S4 %s: slab %p: free object %p has a corrupt free pointer 0x%x\n",
 				s->name, base, p, *slab_fp(s, p));
+			if (ok_state)
+				want_isolation(c, page, p);
 			return;
 		}
 		p = next == FP_END ? NULL : slab_obj(s, page, next);
@@ -121,7 +145,7 @@ static void check_slab(struct checker *c, struct kmem_cache *s, struct page *pag
 
 static int check_cache(struct kmem_cache *s, struct seq_buf *out)
 {
-	struct checker c = { out, 0 };
+	struct checker c = { .out = out };
 	struct list_head *lists[] = { &s->slabs_partial, &s->slabs_full, &s->slabs_free };
 	unsigned long counts[] = { s->nr_partial, s->nr_full, s->nr_free };
 	unsigned long inuse = 0, objects = 0, flags;
@@ -153,6 +177,9 @@ static int check_cache(struct kmem_cache *s, struct seq_buf *out)
 	if (objects != s->stats.objects_total)
 		finding(&c, "S5 %s: the slabs hold %lu objects, objects_total says %lu\n",
 			s->name, objects, s->stats.objects_total);
+	/* Repairs come after the walk: isolation moves slabs between lists. */
+	for (unsigned int i = 0; i < c.nr_isolate; i++)
+		isolate_slab(s, c.isolate[i].page, c.isolate[i].obj);
 	spin_unlock_irqrestore(&s->lock, flags);
 	return c.bad;
 }
