@@ -43,10 +43,14 @@ bool ktest_check_str(const char *a, const char *b, const char *expr,
 
 #define KT_EXPECT(c)	ktest_check(!!(c), #c, __FILE__, __LINE__)
 #define KT_ASSERT(c)	do { if (!KT_EXPECT(c)) return; } while (0)
+/* Each operand is evaluated once (it may be a call such as mm_check()). */
 #define KT_EXPECT_EQ(a, b)						\
-	ktest_check_ul((unsigned long)(a) == (unsigned long)(b),	\
-		       (unsigned long)(a), (unsigned long)(b),		\
-		       #a " == " #b, __FILE__, __LINE__)
+	({								\
+		unsigned long __kt_a = (unsigned long)(a);		\
+		unsigned long __kt_b = (unsigned long)(b);		\
+		ktest_check_ul(__kt_a == __kt_b, __kt_a, __kt_b,	\
+			       #a " == " #b, __FILE__, __LINE__);	\
+	})
 #define KT_ASSERT_EQ(a, b)	do { if (!KT_EXPECT_EQ(a, b)) return; } while (0)
 #define KT_EXPECT_STREQ(a, b)	ktest_check_str((a), (b), #a " == " #b, \
 						__FILE__, __LINE__)
