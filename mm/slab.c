@@ -100,8 +100,11 @@ static bool is_power_of_2(unsigned int x)
 	return x && !(x & (x - 1));
 }
 
-/* Fills in the layout fields of s from object_size, align, flags, ctor. */
-static void calculate_sizes(struct kmem_cache *s, unsigned int align)
+/* Fills in the layout fields of s from object_size, align, flags, ctor.
+ * False when the stride does not fit in a slab of SLAB_MAX_ORDER: an
+ * object of 32765..32768 bytes with a ctor, whose free pointer goes after
+ * it. */
+static bool calculate_sizes(struct kmem_cache *s, unsigned int align)
 {
 	unsigned int size = s->object_size;
 
@@ -129,6 +132,8 @@ static void calculate_sizes(struct kmem_cache *s, unsigned int align)
 	}
 	s->align = align;
 	s->size = ALIGN(size, align);
+	if (s->size > slab_bytes(SLAB_MAX_ORDER))
+		return false;
 
 	unsigned int min_order;
 
@@ -136,6 +141,7 @@ static void calculate_sizes(struct kmem_cache *s, unsigned int align)
 	s->objects = slab_bytes(s->order) / s->size;
 	s->colour_off = align > L1_CACHE_BYTES ? align : L1_CACHE_BYTES;
 	s->colours = (slab_bytes(s->order) - s->objects * s->size) / s->colour_off + 1;
+	return true;
 }
 
 /* ---- slabs ------------------------------------------------------------------ */
@@ -644,8 +650,7 @@ int kmem_cache_setup(struct kmem_cache *s, const char *name, unsigned int size,
 	s->allocflags = (flags & SLAB_CACHE_DMA) ? __GFP_DMA : 0;
 	s->fp_key = get_random_u32();
 	s->fp_tag = get_random_u32();
-	calculate_sizes(s, align);
-	return 0;
+	return calculate_sizes(s, align) ? 0 : -EINVAL;
 }
 
 void kmem_cache_add_to_list(struct kmem_cache *s)
@@ -720,7 +725,13 @@ struct kmem_cache *kmem_cache_create(const char *name, unsigned int size,
 
 	if (!s)
 		return create_failed(name, flags, "out of memory");
-	kmem_cache_setup(s, name, size, align, flags, ctor);
+	if (kmem_cache_setup(s, name, size, align, flags, ctor)) {
+		kmem_cache_free(&kmem_cache_boot, s);
+		ksnprintf(why, sizeof(why),
+			  "object size %u and its free pointer do not fit in %u bytes",
+			  size, slab_bytes(SLAB_MAX_ORDER));
+		return create_failed(name, flags, why);
+	}
 
 	unsigned long irqflags;
 

@@ -167,7 +167,9 @@ static inline long slab_obj_index(const struct kmem_cache *s,
 /* The slab page holding a direct-map address, or NULL. */
 struct page *slab_page_of(const void *obj);
 
-/* kmem_cache_init's helper: sets up a statically allocated cache. */
+/* Sets up a cache in memory the caller provides (kmem_cache_init's static
+ * caches, kmem_cache_create's); -EINVAL when the object, with its free
+ * pointer, does not fit in a slab of SLAB_MAX_ORDER. */
 int kmem_cache_setup(struct kmem_cache *s, const char *name, unsigned int size,
 		     unsigned int align, slab_flags_t flags, void (*ctor)(void *));
 void kmem_cache_add_to_list(struct kmem_cache *s);
