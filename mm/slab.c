@@ -685,13 +685,30 @@ struct kmem_cache *kmem_cache_find(const char *name)
 	return s;
 }
 
+/* A refused name may hold anything, newlines included: it is printed cut
+ * to the longest valid length, with '?' for what is not printable, so
+ * that the refusal stays one line. */
+static const char *printable_name(const char *name, char *buf, size_t size)
+{
+	size_t i;
+
+	if (!name)
+		return "(null)";
+	for (i = 0; name[i] && i + 1 < size; i++)
+		buf[i] = name[i] < ' ' || name[i] > '~' ? '?' : name[i];
+	buf[i] = '\0';
+	return buf;
+}
+
 static struct kmem_cache *create_failed(const char *name, slab_flags_t flags,
 					const char *why)
 {
+	char buf[KMEM_CACHE_NAME_MAX];
+
+	name = printable_name(name, buf, sizeof(buf));
 	if (flags & SLAB_PANIC)
-		panic("kmem_cache_create: failed to create slab '%s': %s",
-		      name ? name : "(null)", why);
-	pr_err("kmem_cache_create(%s): %s\n", name ? name : "(null)", why);
+		panic("kmem_cache_create: failed to create slab '%s': %s", name, why);
+	pr_err("kmem_cache_create(%s): %s\n", name, why);
 	return NULL;
 }
 
