@@ -170,8 +170,18 @@ size_t ksize(const void *p)
 
 	if (!page)
 		return 0;
-	if (PageSlab(page))
-		return page->slab_cache->object_size;
+	if (PageSlab(page)) {
+		struct kmem_cache *s = page->slab_cache;
+
+		/* kfree checks this in kmem_cache_free; krealloc relies on
+		 * ksize to refuse before it copies from p. */
+		if (slab_obj_index(s, page, p) < 0) {
+			mm_report_bug("BUG %s: ksize(%p): Invalid object pointer (not the start of an object in slab %p)\n",
+				      s->name, p, page_address(page));
+			return 0;
+		}
+		return s->object_size;
+	}
 	return PAGE_SIZE << page_order(page);
 }
 
