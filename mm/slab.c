@@ -288,6 +288,12 @@ static void isolate_slab(struct kmem_cache *s, struct page *page, void *obj,
 	pr_err("FIX %s: Isolating slab %p: %u free objects are lost, none is handed out twice\n",
 	       s->name, page_address(page), page->objects - page->inuse);
 	mm_count_error();
+	/* A slab with a free object to pop is partial, or empty. */
+	if (page->inuse)
+		s->nr_partial--;
+	else
+		s->nr_free--;
+	s->nr_full++;
 	s->stats.objects_active += page->objects - page->inuse;
 	page->inuse = page->objects;
 	page->freelist = NULL;
