@@ -649,6 +649,137 @@ static void test_reclaim_account_cache_shows_in_sreclaimable(void **state)
 	assert_mm_clean();
 }
 
+/* ---- running short of memory ------------------------------------------------------------------ */
+
+static struct page *held[8192];
+static size_t nheld;
+
+/* Takes every free page (without shrinking any cache). */
+static void take_every_page(void)
+{
+	struct page *pg;
+
+	nheld = 0;
+	while ((pg = alloc_pages(GFP_NOWAIT | __GFP_NOWARN, 0)) != NULL) {
+		assert_true(nheld < ARRAY_SIZE(held));
+		held[nheld++] = pg;
+	}
+	assert_int_equal(nr_free_pages(), 0);
+}
+
+static void give_every_page_back(void)
+{
+	while (nheld)
+		__free_pages(held[--nheld], 0);
+}
+
+/*
+ * 700-byte objects want order-2 slabs (23 objects).  With free memory cut
+ * into single pages (every page with an even pfn free, its odd buddy
+ * held, so nothing merges), the cache makes do with one-page slabs of 5
+ * objects, uncoloured, without a warning for the order it could not get.
+ */
+static void test_slab_falls_back_to_the_smallest_order_when_memory_is_fragmented(void **state)
+{
+	(void)state;
+	boot_simple(MIB(16), "");
+	struct kmem_cache *c = kmem_cache_create("frag", 700, 0, 0, count_ctor);
+	void *objs[6];
+
+	assert_non_null(c);
+	assert_int_equal(layout_of(c).order, 2);
+	shrink_all_caches();
+	take_every_page();
+	size_t kept = 0;
+
+	for (size_t i = 0; i < nheld; i++) {
+		if (page_to_pfn(held[i]) % 2 == 0)
+			__free_pages(held[i], 0);
+		else
+			held[kept++] = held[i];
+	}
+	nheld = kept;
+	assert_true(nr_free_pages() > 0);
+	assert_int_equal(nr_free_pages(), nr_free_blocks(ZONE_DMA, 0));
+
+	ctor_calls = 0;
+	mm_host_log_clear();
+	for (int i = 0; i < 6; i++)
+		assert_non_null(objs[i] = kmem_cache_alloc(c, GFP_KERNEL));
+	assert_log_lacks("page allocation failure");
+	struct page *slab = compound_head(virt_to_page(objs[0]));
+
+	assert_int_equal(page_order(slab), 0);
+	assert_int_equal(slab->objects, 5);	/* 4096 / 704 */
+	assert_int_equal(((char *)objs[0] - (char *)page_address(slab)) % 704, 0);
+	struct kmem_cache_stats st = stats_of(c);
+
+	assert_int_equal(st.slabs_created, 2);
+	assert_int_equal(st.objects_total, 10);
+	assert_int_equal(st.ctor_calls, 10);
+	assert_int_equal(ctor_calls, 10);
+	assert_mm_clean();
+	for (int i = 0; i < 6; i++)
+		kmem_cache_free(c, objs[i]);
+	give_every_page_back();
+	kmem_cache_destroy(c);
+	assert_int_equal(mm_error_count(), 0);
+	assert_mm_clean();
+}
+
+/*
+ * Out of memory is no misuse: NULL, a warning unless __GFP_NOWARN, no
+ * error counted.  An allocation that may wait first shrinks every cache
+ * once: the empty slab "holder" keeps in reserve is enough for "needy".
+ */
+static void test_out_of_memory_returns_null_after_shrinking_caches_once(void **state)
+{
+	(void)state;
+	boot_simple(MIB(16), "");
+	struct kmem_cache *holder = kmem_cache_create("holder", 512, 0, 0, NULL);
+	struct kmem_cache *needy = kmem_cache_create("needy", 256, 0, 0, NULL);
+	void *obj;
+
+	shrink_all_caches();
+	kmem_cache_free(holder, kmem_cache_alloc(holder, GFP_KERNEL));	/* a reserve slab */
+	take_every_page();
+
+	mm_host_log_clear();
+	assert_null(kmem_cache_alloc(needy, GFP_ATOMIC));
+	assert_log_contains("mm: page allocation failure: order:0");
+	mm_host_log_clear();
+	assert_null(kmem_cache_alloc(needy, GFP_ATOMIC | __GFP_NOWARN));
+	assert_int_equal(log_lines(), 0);
+	assert_int_equal(stats_of(needy).alloc_failures, 2);
+	assert_int_equal(stats_of(holder).slabs_destroyed, 0);
+	assert_mm_clean();
+
+	obj = kmem_cache_alloc(needy, GFP_KERNEL);
+	assert_non_null(obj);
+	assert_log_contains("mm: reclaim: shrinking the slab caches freed 1 pages");
+	assert_int_equal(stats_of(holder).slabs_destroyed, 1);
+
+	/* Once that slab is full, nothing is left to shrink. */
+	void *more[16];
+
+	for (int i = 0; i < 15; i++)
+		assert_non_null(more[i] = kmem_cache_alloc(needy, GFP_KERNEL));
+	mm_host_log_clear();
+	assert_null(kmem_cache_alloc(needy, GFP_KERNEL));
+	assert_log_contains("mm: page allocation failure: order:0");
+	assert_int_equal(stats_of(needy).alloc_failures, 3);
+	assert_int_equal(mm_error_count(), 0);
+	assert_mm_clean();
+
+	kmem_cache_free(needy, obj);
+	for (int i = 0; i < 15; i++)
+		kmem_cache_free(needy, more[i]);
+	give_every_page_back();
+	kmem_cache_destroy(needy);
+	kmem_cache_destroy(holder);
+	assert_mm_clean();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -679,6 +810,10 @@ int main(void)
 					  teardown_mm),
 		cmocka_unit_test_teardown(test_dma_cache_slabs_come_from_zone_dma, teardown_mm),
 		cmocka_unit_test_teardown(test_reclaim_account_cache_shows_in_sreclaimable,
+					  teardown_mm),
+		cmocka_unit_test_teardown(test_slab_falls_back_to_the_smallest_order_when_memory_is_fragmented,
+					  teardown_mm),
+		cmocka_unit_test_teardown(test_out_of_memory_returns_null_after_shrinking_caches_once,
 					  teardown_mm),
 	};
 
