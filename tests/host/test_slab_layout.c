@@ -230,6 +230,56 @@ static void test_a_cache_without_slack_has_one_colour(void **state)
 	assert_mm_clean();
 }
 
+/* ---- the order of a new slab's freelist ---------------------------------------------------- */
+
+/* The slot numbers, in allocation order, of the n objects of one new slab. */
+static void first_slab_order(unsigned int *slot, unsigned int n)
+{
+	struct kmem_cache *c = kmem_cache_create("order", 64, 0, 0, NULL);
+	void *objs[64];
+
+	assert_non_null(c);
+	assert_int_equal(layout_of(c).objects, n);
+	for (unsigned int i = 0; i < n; i++) {
+		objs[i] = kmem_cache_alloc(c, GFP_KERNEL);
+		slot[i] = (unsigned int)((char *)objs[i] - slab_base(objs[0])) / 64;
+		assert_ptr_equal(slab_base(objs[i]), slab_base(objs[0]));
+	}
+	for (unsigned int i = 0; i < n; i++)
+		kmem_cache_free(c, objs[i]);
+	kmem_cache_destroy(c);
+	assert_mm_clean();
+}
+
+static void test_new_slab_hands_out_its_objects_in_a_random_order(void **state)
+{
+	(void)state;
+	unsigned int slot[64];
+	bool seen[64] = { false };
+	unsigned int in_order = 0;
+
+	boot_simple(MIB(16), "");
+	first_slab_order(slot, 64);
+	for (unsigned int i = 0; i < 64; i++) {
+		assert_true(slot[i] < 64);
+		assert_false(seen[slot[i]]);	/* each object once */
+		seen[slot[i]] = true;
+		in_order += i > 0 && slot[i] == slot[i - 1] + 1;
+	}
+	assert_true(in_order < 63);	/* not simply address order */
+}
+
+static void test_slab_freelist_random_0_hands_out_objects_in_address_order(void **state)
+{
+	(void)state;
+	unsigned int slot[64];
+
+	boot_simple(MIB(16), "slab_freelist_random=0");
+	first_slab_order(slot, 64);
+	for (unsigned int i = 0; i < 64; i++)
+		assert_int_equal(slot[i], i);
+}
+
 /* ---- objects per slab and waste ------------------------------------------------------------ */
 
 /* The smallest waste any slab of order 0..SLAB_MAX_ORDER can have, as a
@@ -476,6 +526,10 @@ int main(void)
 		cmocka_unit_test_teardown(test_successive_slabs_cycle_through_the_colours,
 					  teardown_mm),
 		cmocka_unit_test_teardown(test_a_cache_without_slack_has_one_colour, teardown_mm),
+		cmocka_unit_test_teardown(test_new_slab_hands_out_its_objects_in_a_random_order,
+					  teardown_mm),
+		cmocka_unit_test_teardown(test_slab_freelist_random_0_hands_out_objects_in_address_order,
+					  teardown_mm),
 		cmocka_unit_test_teardown(test_objects_per_slab_and_waste_for_every_size_up_to_8192,
 					  teardown_mm),
 		cmocka_unit_test_teardown(test_real_slabs_match_the_reported_layout, teardown_mm),
