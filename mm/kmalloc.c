@@ -87,7 +87,16 @@ void *kmalloc(size_t size, gfp_t gfp)
 	struct kmem_cache *s = kmalloc_slab(size, gfp);
 
 	if (!s) {
-		pr_err("kmalloc(%zu): called before the kmalloc caches exist\n", size);
+		/* Without RAM below 16 MiB there are no dma-kmalloc caches:
+		 * GFP_DMA fails as alloc_pages(GFP_DMA) would, an ordinary
+		 * allocation failure. */
+		if ((gfp & __GFP_DMA) && kmalloc_ready[KMALLOC_NORMAL]) {
+			if (!(gfp & __GFP_NOWARN))
+				pr_warn("kmalloc(%zu, GFP_DMA): allocation failure: no ZONE_DMA\n",
+					size);
+		} else {
+			pr_err("kmalloc(%zu): called before the kmalloc caches exist\n", size);
+		}
 		return NULL;
 	}
 	return kmem_cache_alloc(s, gfp);
