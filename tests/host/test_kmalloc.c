@@ -20,6 +20,8 @@
  */
 #include "tests/host/helpers.h"
 
+#include "mm/slab_internal.h"	/* kmalloc_large_pages */
+
 #include <stdio.h>
 #include <string.h>
 
@@ -179,12 +181,14 @@ static void test_large_requests_are_compound_pages(void **state)
 		/* Naturally aligned in pfn space, as every buddy block. */
 		assert_int_equal(page_to_pfn(page) % (1UL << order), 0);
 		assert_int_equal(nr_free_pages(), free - (1UL << order));
+		assert_int_equal(kmalloc_large_pages(), 1UL << order);
 		p[0] = 1;
 		p[sizes[k] - 1] = 2;
 		assert_mm_clean();
 		kfree(p);
 		assert_int_equal(nr_free_pages(), free);
 	}
+	assert_int_equal(kmalloc_large_pages(), 0);
 	assert_int_equal(mm_error_count(), 0);
 	assert_mm_clean();
 }
@@ -252,6 +256,42 @@ static void test_gfp_dma_uses_dma_caches_and_zone_dma(void **state)
 	kfree(big);
 	assert_int_equal(mm_error_count(), 0);
 	assert_mm_clean();
+}
+
+/* RAM only above 16 MiB: no ZONE_DMA, hence no dma-kmalloc caches.
+ * GFP_DMA requests fail like any allocation that cannot be served. */
+static void test_gfp_dma_without_zone_dma_fails_like_out_of_memory(void **state)
+{
+	(void)state;
+	static const struct mem_region map[] = { { MIB(16), MIB(16), MEM_USABLE } };
+
+	assert_int_equal(mm_host_boot(map, 1, ""), 0);
+	assert_null(kmalloc_slab(64, GFP_DMA));
+	assert_null(kmem_cache_find("dma-kmalloc-64"));
+	mm_host_log_clear();
+	assert_null(kmalloc(64, GFP_DMA));
+	assert_string_equal(mm_host_log(),
+			    "kmalloc(64, GFP_DMA): allocation failure: no ZONE_DMA\n");
+	mm_host_log_clear();
+	assert_null(kmalloc(64, GFP_DMA | __GFP_NOWARN));
+	assert_null(kmalloc(100000, GFP_DMA | __GFP_NOWARN));
+	assert_int_equal(log_lines(), 0);
+	void *p = kmalloc(64, GFP_KERNEL);
+
+	assert_non_null(p);
+	kfree(p);
+	assert_int_equal(mm_error_count(), 0);
+	assert_mm_clean();
+}
+
+static void test_kmalloc_before_mm_is_booted_returns_null(void **state)
+{
+	(void)state;
+	boot();
+	mm_host_shutdown();
+	mm_host_log_clear();
+	assert_null(kmalloc(64, GFP_KERNEL));
+	assert_log_contains("kmalloc(64): called before the kmalloc caches exist\n");
 }
 
 /* ---- zeroing and overflow ------------------------------------------------------------------- */
@@ -564,6 +604,9 @@ int main(void)
 		cmocka_unit_test_teardown(test_large_requests_are_compound_pages, teardown_mm),
 		cmocka_unit_test_teardown(test_kmalloc_max_size_is_the_limit, teardown_mm),
 		cmocka_unit_test_teardown(test_gfp_dma_uses_dma_caches_and_zone_dma, teardown_mm),
+		cmocka_unit_test_teardown(test_gfp_dma_without_zone_dma_fails_like_out_of_memory,
+					  teardown_mm),
+		cmocka_unit_test_teardown(test_kmalloc_before_mm_is_booted_returns_null, teardown_mm),
 		cmocka_unit_test_teardown(test_kzalloc_returns_zeroed_memory, teardown_mm),
 		cmocka_unit_test_teardown(test_array_size_overflow_is_refused_and_counted, teardown_mm),
 		cmocka_unit_test_teardown(test_krealloc_of_null_allocates, teardown_mm),

@@ -241,6 +241,30 @@ static void test_mempool_create_gives_back_a_partial_reserve_on_failure(void **s
 	assert_mm_clean();
 }
 
+/* The pool itself is had (kmalloc-128 has room) but its array of 2048
+ * element pointers (a 16 KiB block) is not: NULL, nothing kept. */
+static void test_mempool_create_fails_cleanly_without_room_for_its_array(void **state)
+{
+	(void)state;
+	boot();
+	struct counting cnt = { kmem_cache_create("pool-array", 64, 0, 0, NULL), 0, 0, ~0UL };
+	struct kmem_cache *k128 = kmalloc_slab(sizeof(mempool_t), GFP_KERNEL);
+	void *keep = kmalloc(sizeof(mempool_t), GFP_KERNEL);	/* a partial slab */
+
+	assert_int_equal(kmem_cache_size(k128), 128);
+	exhaust_memory();
+	unsigned long active = stats_of(k128).objects_active;
+
+	assert_null(mempool_create(2048, counting_alloc, counting_free, &cnt));
+	assert_int_equal(stats_of(k128).objects_active, active);
+	assert_int_equal(cnt.allocs, 0);
+	assert_int_equal(mm_error_count(), 0);
+	assert_mm_clean();
+	give_back_pages(nheld);
+	kfree(keep);
+	kmem_cache_destroy(cnt.cache);
+}
+
 /*
  * 1024-byte objects (8 to an order-1 slab), a reserve of 4.  With every
  * page taken and the cache's slabs full, the allocator fails: the pool
@@ -390,6 +414,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_mempool_create_fills_a_reserve_of_min_nr, teardown_mm),
 		cmocka_unit_test_teardown(test_mempool_create_refuses_bad_arguments, teardown_mm),
 		cmocka_unit_test_teardown(test_mempool_create_gives_back_a_partial_reserve_on_failure,
+					  teardown_mm),
+		cmocka_unit_test_teardown(test_mempool_create_fails_cleanly_without_room_for_its_array,
 					  teardown_mm),
 		cmocka_unit_test_teardown(test_mempool_alloc_falls_back_to_the_reserve_and_free_refills_it,
 					  teardown_mm),

@@ -232,6 +232,15 @@ static void test_create_refuses_the_name_of_a_live_cache(void **state)
 	assert_mm_clean();
 }
 
+static void test_create_before_mm_is_booted_is_refused(void **state)
+{
+	(void)state;
+	boot();
+	mm_host_shutdown();
+	assert_create_refused("early", 64, 0, 0, NULL);
+	assert_log_contains("mm is not initialised");
+}
+
 /* ---- lifecycle ------------------------------------------------------------------ */
 
 static void test_cache_lifecycle_create_alloc_free_destroy(void **state)
@@ -351,24 +360,49 @@ static void test_destroy_with_live_objects_reports_them_and_leaks_the_cache(void
 	assert_mm_clean();
 }
 
+/* 64-byte objects, 64 to a slab: 70 objects fill one slab and start a
+ * second.  The report lists 16 of them, partial slabs first. */
 static void test_destroy_with_many_live_objects_lists_a_bounded_number(void **state)
 {
 	(void)state;
 	boot();
 	struct kmem_cache *c = kmem_cache_create("many", 64, 0, 0, NULL);
-	void *objs[40];
+	void *objs[70];
+	char line[128];
 
 	assert_non_null(c);
-	for (int i = 0; i < 40; i++)
+	for (int i = 0; i < 70; i++)
 		assert_non_null(objs[i] = kmem_cache_alloc(c, GFP_KERNEL));
 	unsigned long errors = misuse_begin();
 
 	kmem_cache_destroy(c);
 	assert_int_equal(mm_error_count(), errors + 1);
 	assert_log_contains("kmem_cache_destroy many: Slab cache still has objects\n");
+	assert_log_contains("  70 objects in 2 slabs are still allocated; the cache is leaked\n");
 	assert_int_equal(log_count("  Object "), 16);
-	assert_log_contains("  ... and 24 more\n");
-	for (int i = 0; i < 40; i++)
+	assert_log_contains("  ... and 54 more\n");
+	for (int i = 64; i < 70; i++) {
+		ksnprintf(line, sizeof(line), "  Object %p @offset=", objs[i]);
+		assert_log_contains(line);
+	}
+	/* With only full slabs left, those are listed. */
+	for (int i = 64; i < 70; i++)
+		kmem_cache_free(c, objs[i]);
+	assert_int_equal(kmem_cache_shrink(c), 1);
+	errors = misuse_begin();
+	kmem_cache_destroy(c);
+	assert_int_equal(mm_error_count(), errors + 1);
+	assert_log_contains("  64 objects in 1 slabs are still allocated; the cache is leaked\n");
+	/* By slot: the first 16 objects of the slab (one colour: no slack). */
+	char *base = page_address(compound_head(virt_to_page(objs[0])));
+
+	assert_int_equal(log_count("  Object "), 16);
+	for (unsigned int i = 0; i < 16; i++) {
+		ksnprintf(line, sizeof(line), "  Object %p @offset=%u in slab %p\n",
+			  base + i * 64, i * 64, base);
+		assert_log_contains(line);
+	}
+	for (int i = 0; i < 64; i++)
 		kmem_cache_free(c, objs[i]);
 	kmem_cache_destroy(c);
 	assert_int_equal(mm_error_count(), errors + 1);
@@ -792,6 +826,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_create_refuses_bad_alignments, teardown_mm),
 		cmocka_unit_test_teardown(test_create_refuses_unknown_flags, teardown_mm),
 		cmocka_unit_test_teardown(test_create_refuses_the_name_of_a_live_cache, teardown_mm),
+		cmocka_unit_test_teardown(test_create_before_mm_is_booted_is_refused, teardown_mm),
 		cmocka_unit_test_teardown(test_cache_lifecycle_create_alloc_free_destroy, teardown_mm),
 		cmocka_unit_test_teardown(test_destroy_of_an_empty_cache_returns_all_its_pages,
 					  teardown_mm),
