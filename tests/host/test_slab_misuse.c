@@ -329,6 +329,7 @@ static void test_kfree_of_a_page_from_alloc_pages_is_refused(void **state)
 	__free_pages(pg, 1);	/* still allocated: its owner frees it */
 	assert_int_equal(mm_error_count(), errors);
 	assert_mm_clean();
+	assert_cache_works(kmalloc_slab(64, GFP_KERNEL));
 }
 
 static void test_kfree_of_a_free_page_is_refused(void **state)
@@ -346,6 +347,7 @@ static void test_kfree_of_a_free_page_is_refused(void **state)
 	assert_refused(errors, "BUG: kfree(");
 	assert_log_contains("not kmalloc() memory (free or never allocated)");
 	assert_int_equal(nr_free_pages(), free);
+	assert_cache_works(kmalloc_slab(64, GFP_KERNEL));
 }
 
 static int a_global;
@@ -378,6 +380,7 @@ static void test_kfree_of_an_address_mm_never_handed_out_is_refused(void **state
 	kmem_cache_free(kmalloc_slab(64, GFP_KERNEL), &on_stack);
 	assert_refused(errors, "BUG kmalloc-64: kmem_cache_free(");
 	assert_log_contains("not a slab object");
+	assert_cache_works(kmalloc_slab(64, GFP_KERNEL));
 }
 
 static void test_kfree_of_the_middle_of_a_large_block_is_refused(void **state)
@@ -404,6 +407,7 @@ static void test_kfree_of_the_middle_of_a_large_block_is_refused(void **state)
 	assert_int_equal(mm_error_count(), errors);
 	assert_int_equal(nr_free_pages(), free);
 	assert_mm_clean();
+	assert_cache_works(kmalloc_slab(64, GFP_KERNEL));
 }
 
 static void test_kfree_twice_of_a_large_block_is_refused(void **state)
@@ -426,6 +430,7 @@ static void test_kfree_twice_of_a_large_block_is_refused(void **state)
 	assert_non_null(again);
 	kfree(again);
 	assert_int_equal(nr_free_pages(), free);
+	assert_cache_works(kmalloc_slab(64, GFP_KERNEL));
 }
 
 /* ---- bad cache pointers ----------------------------------------------------------------------- */
@@ -454,6 +459,7 @@ static void test_alloc_and_free_with_a_null_cache_are_refused(void **state)
 	kfree(obj);	/* still live */
 	assert_int_equal(mm_error_count(), errors);
 	assert_mm_clean();
+	assert_cache_works(kmalloc_slab(64, GFP_KERNEL));
 }
 
 static void test_alloc_and_free_with_a_destroyed_cache_are_refused(void **state)
