@@ -84,7 +84,7 @@ static void assert_violations(int want, const char *first)
 static void *freelist_tail(struct page *page)
 {
 	void *p = page->freelist;
-	uint32_t next;
+	uint32_t next = FP_END;
 
 	assert_non_null(p);
 	for (;;) {
@@ -231,7 +231,7 @@ static void test_checker_counts_a_freelist_cycle(void **state)
 
 	/* A two-object cycle at the head of Y's freelist. */
 	void *first = Y->freelist;
-	uint32_t second_idx, saved;
+	uint32_t second_idx = FP_END, saved;
 
 	assert_true(fp_load(s, Y, first, &second_idx));
 	void *second = slab_obj(s, Y, second_idx);
@@ -258,7 +258,7 @@ static void test_checker_counts_an_overwritten_free_pointer(void **state)
 	assert_mm_clean();
 
 	void *p = Y->freelist;
-	uint32_t next;
+	uint32_t next = FP_END;
 
 	for (int i = 0; i < 30; i++) {
 		assert_true(fp_load(s, Y, p, &next));
@@ -299,7 +299,7 @@ static void test_checker_counts_a_freelist_that_lost_an_object(void **state)
 	(void)state;
 	boot_with_three_slabs();
 	void *head = Z->freelist;
-	uint32_t next;
+	uint32_t next = FP_END;
 
 	assert_true(fp_load(s, Z, head, &next));
 	Z->freelist = slab_obj(s, Z, next);
