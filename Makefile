@@ -95,8 +95,11 @@ HOSTLIB_SRCS := $(MM_SRCS) $(HOST_PORT_SRCS) $(KLIB_SHARED_SRCS)
 # Host test suites: tests/host/NAME.c -> build/host/tests/NAME.  Extra
 # sources a suite needs besides libmm.a are listed as NAME_EXTRA.
 HOST_TESTS := test_vsprintf test_parse test_multiboot \
-	test_memmap test_buddy test_zones test_misuse test_exhaust test_reports test_extfrag test_buddy_random test_checker \
-	test_slab_debug test_failslab
+	test_memmap test_buddy test_zones test_misuse test_exhaust test_reports \
+	test_extfrag test_buddy_random test_checker \
+	test_slab_cache test_slab_ctor test_slab_layout test_kmalloc test_slab_misuse \
+	test_slab_bulk_mempool test_slab_reports test_slab_random test_slab_threads \
+	test_slab_checker test_slab_debug test_failslab
 test_multiboot_EXTRA := kernel/multiboot.c
 HOST_TEST_HELPERS := tests/host/helpers.c
 

@@ -93,7 +93,16 @@ static void *__kmalloc(size_t size, gfp_t gfp, unsigned long caller)
 	struct kmem_cache *s = kmalloc_slab(size, gfp);
 
 	if (!s) {
-		pr_err("kmalloc(%zu): called before the kmalloc caches exist\n", size);
+		/* Without RAM below 16 MiB there are no dma-kmalloc caches:
+		 * GFP_DMA fails as alloc_pages(GFP_DMA) would, an ordinary
+		 * allocation failure. */
+		if ((gfp & __GFP_DMA) && kmalloc_ready[KMALLOC_NORMAL]) {
+			if (!(gfp & __GFP_NOWARN))
+				pr_warn("kmalloc(%zu, GFP_DMA): allocation failure: no ZONE_DMA\n",
+					size);
+		} else {
+			pr_err("kmalloc(%zu): called before the kmalloc caches exist\n", size);
+		}
 		return NULL;
 	}
 	return slab_alloc(s, gfp, caller);
@@ -191,8 +200,18 @@ size_t ksize(const void *p)
 
 	if (!page)
 		return 0;
-	if (PageSlab(page))
-		return page->slab_cache->object_size;
+	if (PageSlab(page)) {
+		struct kmem_cache *s = page->slab_cache;
+
+		/* kfree checks this in kmem_cache_free; krealloc relies on
+		 * ksize to refuse before it copies from p. */
+		if (slab_obj_index(s, page, p) < 0) {
+			mm_report_bug("BUG %s: ksize(%p): Invalid object pointer (not the start of an object in slab %p)\n",
+				      s->name, p, page_address(page));
+			return 0;
+		}
+		return s->object_size;
+	}
 	return PAGE_SIZE << page_order(page);
 }
 

@@ -103,9 +103,11 @@ static bool is_power_of_2(unsigned int x)
 /*
  * Fills in the layout fields of s from object_size, align, flags and ctor
  * (the strides are drawn in mm/slab_internal.h).  Offsets of the free
- * pointer and the tracks are relative to the object pointer.
+ * pointer and the tracks are relative to the object pointer.  False when
+ * the stride does not fit in a slab of SLAB_MAX_ORDER (an object close to
+ * 32 KiB with a ctor or debugging metadata after it).
  */
-static void calculate_sizes(struct kmem_cache *s, unsigned int align)
+static bool calculate_sizes(struct kmem_cache *s, unsigned int align)
 {
 	unsigned int size;
 
@@ -148,6 +150,8 @@ static void calculate_sizes(struct kmem_cache *s, unsigned int align)
 		size = s->track_off + 2 * sizeof(struct slab_track);
 	}
 	s->size = ALIGN(s->red_left_pad + size, align);
+	if (s->size > slab_bytes(SLAB_MAX_ORDER))
+		return false;
 
 	unsigned int min_order;
 
@@ -155,6 +159,7 @@ static void calculate_sizes(struct kmem_cache *s, unsigned int align)
 	s->objects = slab_bytes(s->order) / s->size;
 	s->colour_off = align > L1_CACHE_BYTES ? align : L1_CACHE_BYTES;
 	s->colours = (slab_bytes(s->order) - s->objects * s->size) / s->colour_off + 1;
+	return true;
 }
 
 /* ---- slabs ------------------------------------------------------------------ */
@@ -757,8 +762,7 @@ int kmem_cache_setup(struct kmem_cache *s, const char *name, unsigned int size,
 		   mm_opts.init_on_free;
 	s->fp_key = get_random_u32();
 	s->fp_tag = get_random_u32();
-	calculate_sizes(s, align);
-	return 0;
+	return calculate_sizes(s, align) ? 0 : -EINVAL;
 }
 
 void kmem_cache_add_to_list(struct kmem_cache *s)
@@ -793,13 +797,30 @@ struct kmem_cache *kmem_cache_find(const char *name)
 	return s;
 }
 
+/* A refused name may hold anything, newlines included: it is printed cut
+ * to the longest valid length, with '?' for what is not printable, so
+ * that the refusal stays one line. */
+static const char *printable_name(const char *name, char *buf, size_t size)
+{
+	size_t i;
+
+	if (!name)
+		return "(null)";
+	for (i = 0; name[i] && i + 1 < size; i++)
+		buf[i] = name[i] < ' ' || name[i] > '~' ? '?' : name[i];
+	buf[i] = '\0';
+	return buf;
+}
+
 static struct kmem_cache *create_failed(const char *name, slab_flags_t flags,
 					const char *why)
 {
+	char buf[KMEM_CACHE_NAME_MAX];
+
+	name = printable_name(name, buf, sizeof(buf));
 	if (flags & SLAB_PANIC)
-		panic("kmem_cache_create: failed to create slab '%s': %s",
-		      name ? name : "(null)", why);
-	pr_err("kmem_cache_create(%s): %s\n", name ? name : "(null)", why);
+		panic("kmem_cache_create: failed to create slab '%s': %s", name, why);
+	pr_err("kmem_cache_create(%s): %s\n", name, why);
 	return NULL;
 }
 
@@ -833,7 +854,13 @@ struct kmem_cache *kmem_cache_create(const char *name, unsigned int size,
 
 	if (!s)
 		return create_failed(name, flags, "out of memory");
-	kmem_cache_setup(s, name, size, align, flags, ctor);
+	if (kmem_cache_setup(s, name, size, align, flags, ctor)) {
+		kmem_cache_free(&kmem_cache_boot, s);
+		ksnprintf(why, sizeof(why),
+			  "object size %u and its free pointer do not fit in %u bytes",
+			  size, slab_bytes(SLAB_MAX_ORDER));
+		return create_failed(name, flags, why);
+	}
 
 	unsigned long irqflags;
 

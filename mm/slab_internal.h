@@ -195,7 +195,9 @@ struct page *slab_page_of(const void *obj);
  * held; page must be on the partial or free list. */
 void isolate_slab(struct kmem_cache *s, struct page *page, void *obj);
 
-/* kmem_cache_init's helper: sets up a statically allocated cache. */
+/* Sets up a cache in memory the caller provides (kmem_cache_init's static
+ * caches, kmem_cache_create's); -EINVAL when the object, with its free
+ * pointer and debug metadata, does not fit in a slab of SLAB_MAX_ORDER. */
 int kmem_cache_setup(struct kmem_cache *s, const char *name, unsigned int size,
 		     unsigned int align, slab_flags_t flags, void (*ctor)(void *));
 void kmem_cache_add_to_list(struct kmem_cache *s);

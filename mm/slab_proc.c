@@ -147,12 +147,13 @@ static int check_cache(struct kmem_cache *s, struct seq_buf *out)
 {
 	struct checker c = { .out = out };
 	struct list_head *lists[] = { &s->slabs_partial, &s->slabs_full, &s->slabs_free };
-	unsigned long counts[] = { s->nr_partial, s->nr_full, s->nr_free };
 	unsigned long inuse = 0, objects = 0, flags;
 	/* A list longer than every page could hold is a cycle. */
 	unsigned long limit = totalram_pages() + 1;
 
 	spin_lock_irqsave(&s->lock, flags);
+	unsigned long counts[] = { s->nr_partial, s->nr_full, s->nr_free };
+
 	for (int l = 0; l < 3; l++) {
 		unsigned long n = 0;
 		struct list_head *prev = lists[l];

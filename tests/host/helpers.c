@@ -109,3 +109,55 @@ int teardown_mm(void **state)
 	mm_host_shutdown();
 	return 0;
 }
+
+unsigned long misuse_begin(void)
+{
+	mm_host_log_clear();
+	return mm_error_count();
+}
+
+void assert_refused(unsigned long errors_before, const char *report)
+{
+	const char *log = mm_host_log();
+	int bad = mm_check();
+
+	if (strncmp(log, report, strlen(report)) != 0 ||
+	    mm_error_count() != errors_before + 1 || bad) {
+		fprintf(stderr, "expected one refused misuse reported as \"%s...\";\n"
+			"errors %lu -> %lu, mm_check() = %d; log:\n%s\n", report,
+			errors_before, mm_error_count(), bad, log);
+		fail();
+	}
+}
+
+size_t log_lines(void)
+{
+	size_t n = 0;
+
+	for (const char *p = mm_host_log(); *p; p++)
+		n += *p == '\n';
+	return n;
+}
+
+static void shrink_one(struct kmem_cache *s, void *ctx)
+{
+	(void)ctx;
+	kmem_cache_shrink(s);
+}
+
+void shrink_all_caches(void)
+{
+	kmem_cache_for_each(shrink_one, NULL);
+}
+
+const char *proc_text(const char *path)
+{
+	static char buf[64 << 10];
+	ssize_t n = mm_proc_read(path, buf, sizeof(buf));
+
+	if (n < 0) {
+		fprintf(stderr, "mm_proc_read(\"%s\") = %zd\n", path, n);
+		fail();
+	}
+	return buf;
+}

@@ -47,4 +47,20 @@ uint64_t rng_below(uint64_t *state, uint64_t n);
 /* cmocka group setup/teardown that shut mm down after each test. */
 int teardown_mm(void **state);
 
+/* ---- misuse cases and reports (the slab suites) -------------------------- */
+
+/* Starts a misuse case: clears mm's log, returns mm_error_count(). */
+unsigned long misuse_begin(void);
+/* Asserts that the misuse since misuse_begin() was refused as DESIGN.md
+ * section 6 says: exactly one error counted, the log's first line starts
+ * with report, and every invariant still holds (mm_check() == 0). */
+void assert_refused(unsigned long errors_before, const char *report);
+/* The number of lines in mm's log. */
+size_t log_lines(void);
+/* Gives every empty slab of every cache back to the buddy allocator. */
+void shrink_all_caches(void);
+/* mm_proc_read(path) into a static buffer (valid until the next call);
+ * asserts that the read succeeded. */
+const char *proc_text(const char *path);
+
 #endif
