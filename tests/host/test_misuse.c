@@ -41,7 +41,7 @@ static void take_snapshot(struct snapshot *s)
  * starts with `report` (the whole line where it is predictable), counted
  * once, and changed nothing.
  */
-static void assert_refused(const struct snapshot *s, const char *report)
+static void assert_page_refused(const struct snapshot *s, const char *report)
 {
 	char now[1024];
 
@@ -72,7 +72,7 @@ static void assert_refused(const struct snapshot *s, const char *report)
 		struct snapshot snap_;			\
 		take_snapshot(&snap_);			\
 		stmt;					\
-		assert_refused(&snap_, report);		\
+		assert_page_refused(&snap_, report);		\
 	} while (0)
 
 static const char pristine_buddyinfo[] =

@@ -243,39 +243,50 @@ static void test_checker_counts_a_freelist_cycle(void **state)
 	assert_mm_clean();
 }
 
+/*
+ * A corrupt free pointer is one S4 violation, and the checker repairs it
+ * the way allocation does: the slab is isolated (all its objects count as
+ * in use, it moves to the full list), so the next check is clean and
+ * nothing on the damaged chain is ever handed out.
+ */
+static void assert_isolated_after_one_violation(struct page *slab)
+{
+	assert_violations(1, "S4 chk: slab ");
+	assert_log_contains("has a corrupt free pointer");
+	assert_log_contains("FIX chk: Isolating slab");
+	assert_int_equal(slab->inuse, slab->objects);
+	assert_null(slab->freelist);
+	assert_mm_clean();
+}
+
 static void test_checker_counts_an_overwritten_free_pointer(void **state)
 {
 	(void)state;
+	/* At the head of Z's freelist: every tag bit flipped, never valid. */
 	boot_with_three_slabs();
-	/* At the head of Z's freelist, and in the middle of Y's. */
-	uint32_t *fp = slab_fp(s, Z->freelist);
-	uint32_t saved = *fp;
+	*slab_fp(s, Z->freelist) ^= 0xffff0000u;
+	assert_isolated_after_one_violation(Z);
+	mm_host_shutdown();
 
-	*fp ^= 0xffff0000u;	/* every tag bit flipped: never valid */
-	assert_violations(1, "S4 chk: slab ");
-	assert_log_contains("has a corrupt free pointer");
-	*fp = saved;
-	assert_mm_clean();
+	/* In the middle of Y's freelist: a use after free that zeroes the
+	 * word, and an index past the slab's objects. */
+	for (int variant = 0; variant < 2; variant++) {
+		boot_with_three_slabs();
 
-	void *p = Y->freelist;
-	uint32_t next = FP_END;
+		void *p = Y->freelist;
+		uint32_t next = FP_END;
 
-	for (int i = 0; i < 30; i++) {
-		assert_true(fp_load(s, Y, p, &next));
-		p = slab_obj(s, Y, next);
+		for (int i = 0; i < 30; i++) {
+			assert_true(fp_load(s, Y, p, &next));
+			p = slab_obj(s, Y, next);
+		}
+		if (variant == 0)
+			*slab_fp(s, p) = 0;
+		else
+			fp_store(s, p, 64);
+		assert_isolated_after_one_violation(Y);
+		mm_host_shutdown();
 	}
-	fp = slab_fp(s, p);
-	saved = *fp;
-	*fp = 0;	/* a use after free that zeroes the word */
-	assert_violations(1, "S4 chk: slab ");
-	*fp = saved;
-	assert_mm_clean();
-
-	/* An index past the slab's objects is no valid pointer either. */
-	fp_store(s, p, 64);
-	assert_violations(1, "S4 chk: slab ");
-	*fp = saved;
-	assert_mm_clean();
 }
 
 static void test_checker_counts_a_freelist_entry_that_is_not_an_object(void **state)
@@ -360,22 +371,26 @@ static void test_validate_shows_the_findings_of_one_cache(void **state)
 	boot_with_three_slabs();
 	assert_string_equal(proc_text("/sys/kernel/slab/chk/validate"),
 			    "chk: 3 slabs, 192 objects checked, 0 problems\n");
-	uint32_t *fp = slab_fp(s, Z->freelist);
-	uint32_t saved = *fp;
 
-	*fp ^= 0xffff0000u;
+	/* Findings go to the file; the repair of a corrupt freelist is a
+	 * kernel event and goes to the log, as allocation's would. */
+	*slab_fp(s, Z->freelist) ^= 0xffff0000u;
 	mm_host_log_clear();
 	const char *out = proc_text("/sys/kernel/slab/chk/validate");
 
 	assert_true(strncmp(out, "S4 chk: slab ", 13) == 0);
 	assert_non_null(strstr(out, "has a corrupt free pointer"));
 	assert_non_null(strstr(out, "\nchk: 3 slabs, 192 objects checked, 1 problem\n"));
-	assert_int_equal(log_lines(), 0);	/* findings go to the file, not the log */
+	assert_int_equal(log_count("mm_check: "), 0);
+	assert_log_contains("FIX chk: Isolating slab");
+	assert_string_equal(proc_text("/sys/kernel/slab/chk/validate"),
+			    "chk: 3 slabs, 192 objects checked, 0 problems\n");
+
 	s->stats.objects_active++;
 	out = proc_text("/sys/kernel/slab/chk/validate");
-	assert_non_null(strstr(out, "\nchk: 3 slabs, 192 objects checked, 2 problems\n"));
+	assert_true(strncmp(out, "S5 chk: ", 8) == 0);
+	assert_non_null(strstr(out, "\nchk: 3 slabs, 192 objects checked, 1 problem\n"));
 	s->stats.objects_active--;
-	*fp = saved;
 	assert_string_equal(proc_text("/sys/kernel/slab/chk/validate"),
 			    "chk: 3 slabs, 192 objects checked, 0 problems\n");
 	assert_mm_clean();
