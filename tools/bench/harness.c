@@ -49,6 +49,7 @@
 #define QUICK_REPS		3
 #define CALIBRATE_FRACTION	8	/* calibrate until a run takes target/8 */
 #define TARGET_MARGIN		1.1	/* aim a little above the target */
+#define LOAD_BUSY_FRACTION	0.5	/* load >= half the CPUs: warn */
 #define DEFAULT_SEED		0x6d6d62656e6368ULL	/* "mmbench" */
 
 /* ---- clocks and the instruction counter ------------------------------------ */
@@ -316,6 +317,8 @@ static void read_first_line(const char *path, const char *prefix, char *buf,
 void bench_print_header(const struct bench_opts *o)
 {
 	char cpu[256], thp[128];
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	double load[1];
 	struct utsname u;
 	struct timespec res;
 
@@ -328,7 +331,7 @@ void bench_print_header(const struct bench_opts *o)
 	clock_getres(CLOCK_MONOTONIC, &res);
 
 	printf("mmbench: host benchmarks of mm (page allocator), one run\n");
-	printf("  machine   %ld CPUs online, %s\n", sysconf(_SC_NPROCESSORS_ONLN), cpu);
+	printf("  machine   %ld CPUs online, %s\n", ncpu, cpu);
 	printf("  system    %s %s %s, glibc %s, THP %s\n", u.sysname, u.release,
 	       u.machine, gnu_get_libc_version(), thp);
 	printf("  compiler  gcc %s\n", __VERSION__);
@@ -336,8 +339,13 @@ void bench_print_header(const struct bench_opts *o)
 	printf("  clock     CLOCK_MONOTONIC, resolution %ld ns\n", res.tv_nsec);
 	printf("  layout    %s\n", layout_status);
 	printf("  instr     %s\n", perf_status);
-	printf("  method    >= %.0f ms per measurement, %u measurements per row, "
-	       "median (and min); seed %#llx%s\n",
+	if (getloadavg(load, 1) == 1)
+		printf("  load      %.2f (1-min average) on %ld CPUs at start%s\n", load[0],
+		       ncpu, load[0] >= (double)ncpu * LOAD_BUSY_FRACTION ?
+		       ": busy, medians will be noisy; the minimums are the better guide" : "");
+	printf("  method    >= %.0f ms per measurement, %u interleaved rounds (one "
+	       "measurement per row each),\n            median (and min) of the "
+	       "rounds; seed %#llx%s\n",
 	       o->target_ms, o->reps, (unsigned long long)o->seed,
 	       o->quick ? "; --quick (smoke test, numbers are rough)" : "");
 	printf("\n");
