@@ -8,7 +8,7 @@
 #                   shell transcripts
 #   make debug      QEMU halted at the first instruction, gdb attached
 #   make hostlib    build/host/libmm.a (SANITIZE= for a plain build)
-#   make bench      host benchmarks (not part of make test)
+#   make bench      host benchmarks (not part of make test; BENCH_ARGS=--quick)
 #   make lab        the slab-versus-buddy lab (CSVs, plots, report)
 #   make deps       install the Debian packages the build needs
 #   make clean
@@ -224,6 +224,54 @@ $(BUILD)/host/tests/host/%.o: tests/host/%.c $(HOST_FLAGS_STAMP) $(BUILD)/.deps-
 	@mkdir -p $(dir $@)
 	$(call say,HOSTCC,$<)
 	$(Q)$(HOSTCC) $(HOSTCFLAGS) -c $< -o $@
+
+# ---- benchmarks ------------------------------------------------------------------
+
+# `make bench` measures an optimized, sanitizer-free build of the same
+# sources, in its own tree (build/bench/obj), so it never touches the
+# sanitized objects of build/host.  -O2 as a release build would use; no
+# -march=native, so numbers compare across machines of one ISA; frame
+# pointers kept as in the kernel build (and for perf's call graphs).
+# BENCH_ARGS=--quick for a smoke run (< 5 s); see docs/bench.md.
+BENCH_DIR := $(BUILD)/bench
+BENCH_OBJDIR := $(BENCH_DIR)/obj
+BENCH_CFLAGS := -std=gnu11 -O2 -g -fno-omit-frame-pointer -fno-strict-aliasing \
+	-Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
+	-Wshadow -Wpointer-arith -Wno-unused-parameter -I. -MD -MP
+BENCH_TOOL_SRCS := tools/bench/mmbench.c tools/bench/harness.c \
+	tools/bench/rows_ref.c tools/bench/rows_page.c
+BENCH_LIB_OBJS := $(HOSTLIB_SRCS:%.c=$(BENCH_OBJDIR)/%.o)
+BENCH_TOOL_OBJS := $(BENCH_TOOL_SRCS:%.c=$(BENCH_OBJDIR)/%.o)
+BENCH_LIB := $(BENCH_DIR)/libmm.a
+BENCH_BIN := $(BENCH_DIR)/mmbench
+BENCH_ARGS ?=
+
+bench: $(BENCH_BIN)
+	$(BENCH_BIN) --csv $(BENCH_DIR)/bench.csv $(BENCH_ARGS)
+
+BENCH_FLAGS_STAMP := $(BENCH_DIR)/.flags
+$(BENCH_FLAGS_STAMP): FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(HOSTCC) $(BENCH_CFLAGS)' | cmp -s - $@ || \
+		echo '$(HOSTCC) $(BENCH_CFLAGS)' > $@
+
+# The header of every run prints the flags its library was built with.
+$(BENCH_OBJDIR)/tools/bench/harness.o: BENCH_EXTRA := \
+	-DMMBENCH_CFLAGS='"$(filter-out -I. -MD -MP,$(BENCH_CFLAGS))"'
+
+$(BENCH_OBJDIR)/%.o: %.c $(BENCH_FLAGS_STAMP) $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(call say,BENCHCC,$<)
+	$(Q)$(HOSTCC) $(BENCH_CFLAGS) $(BENCH_EXTRA) -c $< -o $@
+
+$(BENCH_LIB): $(BENCH_LIB_OBJS)
+	@rm -f $@
+	$(call say,AR,$@)
+	$(Q)ar rcs $@ $^
+
+$(BENCH_BIN): $(BENCH_TOOL_OBJS) $(BENCH_LIB)
+	$(call say,BENCHLD,$@)
+	$(Q)$(HOSTCC) -o $@ $(BENCH_TOOL_OBJS) $(BENCH_LIB) $(HOSTLIBS)
 
 # ---- running --------------------------------------------------------------------
 
