@@ -105,9 +105,11 @@ static void check_slab(struct checker *c, struct kmem_cache *s, struct page *pag
 	memset(seen, 0, sizeof(seen));
 	unsigned int nfree = 0;
 	void *p = page->freelist;
+	/* Only the head needs a division; the rest arrive as indices. */
+	long idx = p ? slab_obj_index(s, page, p) : 0;
+	char *first = (char *)slab_obj(s, page, 0);
 
 	while (p) {
-		long idx = slab_obj_index(s, page, p);
 		uint32_t next;
 
 		if (idx < 0) {
@@ -131,7 +133,10 @@ static void check_slab(struct checker *c, struct kmem_cache *s, struct page *pag
 				want_isolation(c, page, p);
 			return;
 		}
-		p = next == FP_END ? NULL : slab_obj(s, page, next);
+		if (next == FP_END)
+			break;
+		idx = (long)next;	/* fp_load checked next < objects */
+		p = first + (size_t)next * s->size;
 	}
 	if (nfree != (unsigned int)(page->objects - page->inuse)) {
 		finding(c, "S4 %s: slab %p: %u objects on the freelist, but %u of %u are in use\n",
