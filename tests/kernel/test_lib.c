@@ -1,7 +1,7 @@
 /*
  * tests/kernel/test_lib.c - the kernel library under the real kernel:
  * printk formats (the shapes Linux's reports use), number parsing and the
- * command-line parser.
+ * command-line parser; and the test runner's own helpers.
  */
 #include "kernel/ktest.h"
 #include "kernel/lib/parse.h"
@@ -62,4 +62,16 @@ KTEST(parse, strict_numbers_and_sizes)
 	KT_EXPECT(kstrtoul("99999999999999999999999", 0, &v) < 0);
 	KT_EXPECT_EQ(parse_size("128M", &s), 0);
 	KT_EXPECT_EQ(s, 128ULL << 20);
+}
+
+/* ---- the test runner's own helpers ------------------------------------- */
+
+KTEST(ktest, expect_eq_evaluates_each_operand_once)
+{
+	unsigned int a = 0, b = 0;
+
+	KT_EXPECT_EQ(++a, 1);
+	KT_EXPECT_EQ(1, ++b);
+	KT_EXPECT_EQ(a, 1);
+	KT_EXPECT_EQ(b, 1);
 }
