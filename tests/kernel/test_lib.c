@@ -7,6 +7,7 @@
 #include "kernel/lib/parse.h"
 #include "kernel/lib/string.h"
 #include "kernel/lib/vsprintf.h"
+#include "kernel/printk.h"
 
 KTEST(printk, formats_linux_reports_use)
 {
@@ -74,4 +75,17 @@ KTEST(ktest, expect_eq_evaluates_each_operand_once)
 	KT_EXPECT_EQ(1, ++b);
 	KT_EXPECT_EQ(a, 1);
 	KT_EXPECT_EQ(b, 1);
+}
+
+KTEST(ktest, log_search_sees_only_messages_after_the_mark)
+{
+	printk("ktest: log probe before the mark\n");
+	ktest_log_mark();
+	KT_EXPECT(!ktest_log_seen("ktest: log probe before the mark"));
+	KT_EXPECT(!ktest_log_seen("ktest: log probe after the mark"));
+	printk("ktest: log probe after the mark\n");
+	KT_EXPECT(ktest_log_seen("ktest: log probe after the mark"));
+	KT_EXPECT(ktest_log_seen("probe after"));
+	ktest_log_mark();
+	KT_EXPECT(!ktest_log_seen("ktest: log probe after the mark"));
 }
