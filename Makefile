@@ -77,7 +77,10 @@ MM_SRCS := mm/memblock.c mm/init.c mm/page_alloc.c mm/highmem.c mm/vmstat.c \
 KLIB_SHARED_SRCS := kernel/lib/vsprintf.c kernel/lib/parse.c
 
 # In-kernel tests (ktest), linked into every kernel.
-KTEST_SRCS := tests/kernel/test_lib.c tests/kernel/test_arch.c tests/kernel/test_slab_debug.c
+KTEST_SRCS := tests/kernel/test_lib.c tests/kernel/test_arch.c tests/kernel/test_slab_debug.c \
+	tests/kernel/mm_helpers.c tests/kernel/test_buddy.c \
+	tests/kernel/test_highmem.c tests/kernel/test_slab.c \
+	tests/kernel/test_irq_alloc.c
 
 KERNEL_ASM_SRCS := boot/boot.S arch/x86/isr.S
 KERNEL_C_SRCS := \

@@ -14,6 +14,12 @@
  * per test and the closing "N passed, N failed".  A test fails when one of
  * its expectations fails or when it faults: the fault is reported, caught
  * (arch/x86/traps.h) and the run goes on with the next test.
+ *
+ * A test that does not apply to this boot (no HighMem zone, say) calls
+ * KT_SKIP("reason"): it is reported as TAP's "ok N - suite.name # SKIP
+ * reason" and counted with the passed ones, as TAP consumers count it.
+ * A tick hook (kernel/time.h) never outlives the test that installed it:
+ * the runner removes it after each test, even one that faulted.
  */
 #ifndef KERNEL_KTEST_H
 #define KERNEL_KTEST_H
@@ -54,6 +60,22 @@ bool ktest_check_str(const char *a, const char *b, const char *expr,
 #define KT_ASSERT_EQ(a, b)	do { if (!KT_EXPECT_EQ(a, b)) return; } while (0)
 #define KT_EXPECT_STREQ(a, b)	ktest_check_str((a), (b), #a " == " #b, \
 						__FILE__, __LINE__)
+
+/* Ends the current test as skipped (unless an expectation already
+ * failed: then it stays a failure). */
+void ktest_skip(const char *reason);
+#define KT_SKIP(reason)	do { ktest_skip(reason); return; } while (0)
+
+/*
+ * Kernel messages (pr_err and friends go to the log that dmesg shows):
+ * ktest_log_mark() remembers where the log ends now; ktest_log_seen()
+ * tells whether a line logged after the mark contains needle.  For tests
+ * of reports ("BUG kmalloc-64: Object already free").
+ */
+void ktest_log_mark(void);
+bool ktest_log_seen(const char *needle);
+bool ktest_check_log(const char *needle, const char *file, int line);
+#define KT_EXPECT_LOG(needle)	ktest_check_log((needle), __FILE__, __LINE__)
 
 /*
  * Runs every test whose suite equals filter (all when filter is NULL or

@@ -59,7 +59,9 @@ static void show_zoneinfo(struct seq_buf *s, const char *arg)
 	(void)arg;
 	for (int z = 0; z < MAX_NR_ZONES; z++) {
 		struct zone *zone = &zones[z];
+		unsigned long flags;
 
+		spin_lock_irqsave(&zone->lock, flags);
 		seq_printf(s, "Node %d, zone %8s", 0, zone->name);
 		seq_printf(s,
 			   "\n  pages free     %lu"
@@ -77,12 +79,13 @@ static void show_zoneinfo(struct seq_buf *s, const char *arg)
 			   zone->watermark[WMARK_HIGH],
 			   zone->spanned_pages, zone->present_pages,
 			   zone->managed_pages, 0UL);
-		if (!populated_zone(zone)) {
+		if (populated_zone(zone)) {
+			seq_printf(s, "\n      %-12s %lu", "nr_free_pages", zone->free_pages);
+			seq_printf(s, "\n  start_pfn:           %lu\n", zone->zone_start_pfn);
+		} else {
 			seq_printf(s, "\n");
-			continue;
 		}
-		seq_printf(s, "\n      %-12s %lu", "nr_free_pages", zone->free_pages);
-		seq_printf(s, "\n  start_pfn:           %lu\n", zone->zone_start_pfn);
+		spin_unlock_irqrestore(&zone->lock, flags);
 	}
 }
 
