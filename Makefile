@@ -8,7 +8,7 @@
 #                   shell transcripts
 #   make debug      QEMU halted at the first instruction, gdb attached
 #   make hostlib    build/host/libmm.a (SANITIZE= for a plain build)
-#   make bench      host benchmarks (not part of make test)
+#   make bench      host benchmarks (not part of make test; BENCH_ARGS=--quick)
 #   make lab        the slab-versus-buddy lab (CSVs, plots, report)
 #   make deps       install the Debian packages the build needs
 #   make clean
@@ -16,6 +16,8 @@
 .DEFAULT_GOAL := all
 .SUFFIXES:
 .DELETE_ON_ERROR:
+# Keep intermediate objects (test objects, extra sources) between builds.
+.SECONDARY:
 
 BUILD   := build
 # V=1 shows the full commands.
@@ -59,19 +61,26 @@ HOSTCFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer -fno-strict-aliasing \
 	-Wmissing-prototypes -Wshadow -Wpointer-arith -Wno-unused-parameter \
 	-I. -MD -MP $(HOST_SANFLAGS)
 HOSTLDFLAGS := $(HOST_SANFLAGS)
+# Test binaries export their functions (-rdynamic) so that dladdr, behind
+# %pS on the host, names a test function in "Allocated in ..." reports.
+HOST_TEST_LDFLAGS := -rdynamic
 HOSTLIBS := -lpthread
 
 # ---- sources -------------------------------------------------------------
 
 # mm: compiled unmodified into both builds.
 MM_SRCS := mm/memblock.c mm/init.c mm/page_alloc.c mm/highmem.c mm/vmstat.c \
-	mm/check.c mm/debug.c mm/slab.c mm/kmalloc.c mm/slab_proc.c mm/mempool.c
+	mm/check.c mm/debug.c mm/slab.c mm/kmalloc.c mm/slab_proc.c mm/slab_debug.c \
+	mm/mempool.c
 
 # The part of kernel/lib that mm uses: in both builds.
 KLIB_SHARED_SRCS := kernel/lib/vsprintf.c kernel/lib/parse.c
 
 # In-kernel tests (ktest), linked into every kernel.
-KTEST_SRCS := tests/kernel/test_lib.c tests/kernel/test_arch.c
+KTEST_SRCS := tests/kernel/test_lib.c tests/kernel/test_arch.c tests/kernel/test_slab_debug.c \
+	tests/kernel/mm_helpers.c tests/kernel/test_buddy.c \
+	tests/kernel/test_highmem.c tests/kernel/test_slab.c \
+	tests/kernel/test_irq_alloc.c
 
 KERNEL_ASM_SRCS := boot/boot.S arch/x86/isr.S
 KERNEL_C_SRCS := \
@@ -79,7 +88,7 @@ KERNEL_C_SRCS := \
 	arch/x86/serial.c arch/x86/vga.c arch/x86/port.c \
 	kernel/kmain.c kernel/printk.c kernel/panic.c kernel/multiboot.c \
 	kernel/params.c kernel/kallsyms.c kernel/shell.c kernel/ktest.c \
-	kernel/cmd_basic.c kernel/cmd_mm.c \
+	kernel/cmd_basic.c kernel/cmd_mm.c kernel/cmd_debug.c \
 	kernel/lib/string.c $(KLIB_SHARED_SRCS) $(MM_SRCS) \
 	$(KTEST_SRCS)
 # The shell's views and experiments, and its second input device.
@@ -92,7 +101,12 @@ HOSTLIB_SRCS := $(MM_SRCS) $(HOST_PORT_SRCS) $(KLIB_SHARED_SRCS)
 
 # Host test suites: tests/host/NAME.c -> build/host/tests/NAME.  Extra
 # sources a suite needs besides libmm.a are listed as NAME_EXTRA.
-HOST_TESTS :=
+HOST_TESTS := test_vsprintf test_parse test_multiboot \
+	test_memmap test_buddy test_zones test_misuse test_exhaust test_reports \
+	test_extfrag test_buddy_random test_checker \
+	test_slab_cache test_slab_ctor test_slab_layout test_kmalloc test_slab_misuse \
+	test_slab_bulk_mempool test_slab_reports test_slab_random test_slab_threads \
+	test_slab_checker test_slab_debug test_failslab
 test_multiboot_EXTRA := kernel/multiboot.c
 HOST_TEST_HELPERS := tests/host/helpers.c
 
@@ -202,18 +216,69 @@ $(HOSTLIB): $(HOSTLIB_OBJS)
 
 HOST_TEST_HELPER_OBJS := $(HOST_TEST_HELPERS:%.c=$(BUILD)/host/%.o)
 
+# No '%' in the NAME_EXTRA expression: make replaces every '%' of a pattern
+# rule's prerequisites with the stem before the second expansion, which
+# turned a patsubst here into a no-op that left the .c files unlinked.
 .SECONDEXPANSION:
 $(BUILD)/host/tests/%: $(BUILD)/host/tests/host/%.o \
-		$$(patsubst %.c,$(BUILD)/host/%.o,$$($$*_EXTRA)) \
+		$$(addprefix $(BUILD)/host/,$$(addsuffix .o,$$(basename $$($$*_EXTRA)))) \
 		$(HOST_TEST_HELPER_OBJS) $(HOSTLIB)
 	@mkdir -p $(dir $@)
 	$(call say,HOSTLD,$@)
-	$(Q)$(HOSTCC) $(HOSTLDFLAGS) -o $@ $(filter %.o,$^) $(HOSTLIB) -lcmocka $(HOSTLIBS)
+	$(Q)$(HOSTCC) $(HOSTLDFLAGS) $(HOST_TEST_LDFLAGS) -o $@ $(filter %.o,$^) $(HOSTLIB) -lcmocka $(HOSTLIBS)
 
 $(BUILD)/host/tests/host/%.o: tests/host/%.c $(HOST_FLAGS_STAMP) $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
 	$(call say,HOSTCC,$<)
 	$(Q)$(HOSTCC) $(HOSTCFLAGS) -c $< -o $@
+
+# ---- benchmarks ------------------------------------------------------------------
+
+# `make bench` measures an optimized, sanitizer-free build of the same
+# sources, in its own tree (build/bench/obj), so it never touches the
+# sanitized objects of build/host.  -O2 as a release build would use; no
+# -march=native, so numbers compare across machines of one ISA; frame
+# pointers kept as in the kernel build (and for perf's call graphs).
+# BENCH_ARGS=--quick for a smoke run (< 5 s); see docs/bench.md.
+BENCH_DIR := $(BUILD)/bench
+BENCH_OBJDIR := $(BENCH_DIR)/obj
+BENCH_CFLAGS := -std=gnu11 -O2 -g -fno-omit-frame-pointer -fno-strict-aliasing \
+	-Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
+	-Wshadow -Wpointer-arith -Wno-unused-parameter -I. -MD -MP
+BENCH_TOOL_SRCS := tools/bench/mmbench.c tools/bench/harness.c \
+	tools/bench/rows_ref.c tools/bench/rows_page.c
+BENCH_LIB_OBJS := $(HOSTLIB_SRCS:%.c=$(BENCH_OBJDIR)/%.o)
+BENCH_TOOL_OBJS := $(BENCH_TOOL_SRCS:%.c=$(BENCH_OBJDIR)/%.o)
+BENCH_LIB := $(BENCH_DIR)/libmm.a
+BENCH_BIN := $(BENCH_DIR)/mmbench
+BENCH_ARGS ?=
+
+bench: $(BENCH_BIN)
+	$(BENCH_BIN) --csv $(BENCH_DIR)/bench.csv $(BENCH_ARGS)
+
+BENCH_FLAGS_STAMP := $(BENCH_DIR)/.flags
+$(BENCH_FLAGS_STAMP): FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(HOSTCC) $(BENCH_CFLAGS)' | cmp -s - $@ || \
+		echo '$(HOSTCC) $(BENCH_CFLAGS)' > $@
+
+# The header of every run prints the flags its library was built with.
+$(BENCH_OBJDIR)/tools/bench/harness.o: BENCH_EXTRA := \
+	-DMMBENCH_CFLAGS='"$(filter-out -I. -MD -MP,$(BENCH_CFLAGS))"'
+
+$(BENCH_OBJDIR)/%.o: %.c $(BENCH_FLAGS_STAMP) $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(call say,BENCHCC,$<)
+	$(Q)$(HOSTCC) $(BENCH_CFLAGS) $(BENCH_EXTRA) -c $< -o $@
+
+$(BENCH_LIB): $(BENCH_LIB_OBJS)
+	@rm -f $@
+	$(call say,AR,$@)
+	$(Q)ar rcs $@ $^
+
+$(BENCH_BIN): $(BENCH_TOOL_OBJS) $(BENCH_LIB)
+	$(call say,BENCHLD,$@)
+	$(Q)$(HOSTCC) -o $@ $(BENCH_TOOL_OBJS) $(BENCH_LIB) $(HOSTLIBS)
 
 # ---- running --------------------------------------------------------------------
 

@@ -99,6 +99,12 @@ boot_pgdir:
 
 	.bss
 	.align 16
+	/* Lowmem is mapped with 4 MiB pages, so the stack cannot have an
+	 * unmapped guard page; this gap keeps an overflow away from the page
+	 * directory long enough for the canary check (arch/x86/traps.c) to
+	 * notice it. */
+boot_stack_gap:
+	.skip PAGE_SIZE
 	.globl boot_stack_bottom
 boot_stack_bottom:
 	.skip BOOT_STACK_SIZE

@@ -62,6 +62,6 @@ const char *mm_port_symbolize(unsigned long addr, char *buf, size_t size)
 		ksnprintf(buf, size, "%s+0x%lx/0x%lx", name, (unsigned long)off,
 			  (unsigned long)sz);
 	else
-		ksnprintf(buf, size, "0x%08lx", addr);
+		ksnprintf(buf, size, "0x%lx", addr);
 	return buf;
 }

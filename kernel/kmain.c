@@ -184,6 +184,7 @@ static __attribute__((noipa)) void crash_on_purpose(const char *kind)
 
 void kmain(uint32_t magic, uint32_t mbi_phys)
 {
+	stack_canary_init();
 	bool have_serial = serial_init();
 
 	vga_init();

@@ -14,6 +14,12 @@
  * per test and the closing "N passed, N failed".  A test fails when one of
  * its expectations fails or when it faults: the fault is reported, caught
  * (arch/x86/traps.h) and the run goes on with the next test.
+ *
+ * A test that does not apply to this boot (no HighMem zone, say) calls
+ * KT_SKIP("reason"): it is reported as TAP's "ok N - suite.name # SKIP
+ * reason" and counted with the passed ones, as TAP consumers count it.
+ * A tick hook (kernel/time.h) never outlives the test that installed it:
+ * the runner removes it after each test, even one that faulted.
  */
 #ifndef KERNEL_KTEST_H
 #define KERNEL_KTEST_H
@@ -43,13 +49,33 @@ bool ktest_check_str(const char *a, const char *b, const char *expr,
 
 #define KT_EXPECT(c)	ktest_check(!!(c), #c, __FILE__, __LINE__)
 #define KT_ASSERT(c)	do { if (!KT_EXPECT(c)) return; } while (0)
+/* Each operand is evaluated once (it may be a call such as mm_check()). */
 #define KT_EXPECT_EQ(a, b)						\
-	ktest_check_ul((unsigned long)(a) == (unsigned long)(b),	\
-		       (unsigned long)(a), (unsigned long)(b),		\
-		       #a " == " #b, __FILE__, __LINE__)
+	({								\
+		unsigned long __kt_a = (unsigned long)(a);		\
+		unsigned long __kt_b = (unsigned long)(b);		\
+		ktest_check_ul(__kt_a == __kt_b, __kt_a, __kt_b,	\
+			       #a " == " #b, __FILE__, __LINE__);	\
+	})
 #define KT_ASSERT_EQ(a, b)	do { if (!KT_EXPECT_EQ(a, b)) return; } while (0)
 #define KT_EXPECT_STREQ(a, b)	ktest_check_str((a), (b), #a " == " #b, \
 						__FILE__, __LINE__)
+
+/* Ends the current test as skipped (unless an expectation already
+ * failed: then it stays a failure). */
+void ktest_skip(const char *reason);
+#define KT_SKIP(reason)	do { ktest_skip(reason); return; } while (0)
+
+/*
+ * Kernel messages (pr_err and friends go to the log that dmesg shows):
+ * ktest_log_mark() remembers where the log ends now; ktest_log_seen()
+ * tells whether a line logged after the mark contains needle.  For tests
+ * of reports ("BUG kmalloc-64: Object already free").
+ */
+void ktest_log_mark(void);
+bool ktest_log_seen(const char *needle);
+bool ktest_check_log(const char *needle, const char *file, int line);
+#define KT_EXPECT_LOG(needle)	ktest_check_log((needle), __FILE__, __LINE__)
 
 /*
  * Runs every test whose suite equals filter (all when filter is NULL or

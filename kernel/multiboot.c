@@ -51,13 +51,17 @@ size_t multiboot_parse_mmap(const void *buf, size_t len, struct mem_region *out,
 			prob |= MB_MAP_EMPTY_ENTRY;
 			continue;
 		}
-		if (e.addr + e.len < e.addr) {
+		/*
+		 * Test the last byte, addr + len - 1: the end itself is 2^64
+		 * (0 in 64 bits) for an entry that reaches the top exactly,
+		 * which neither wraps nor lies below 4 GiB.  After clipping,
+		 * addr != 0 (nothing starting at 0 can wrap), so len != 0.
+		 */
+		if (e.len - 1 > ~e.addr) {
 			prob |= MB_MAP_WRAPS;
 			e.len = 0 - e.addr;	/* end at 2^64 */
-			if (e.len == 0)
-				continue;
 		}
-		if (e.type == MEM_USABLE && e.addr + e.len > FOUR_GIB)
+		if (e.type == MEM_USABLE && e.addr + (e.len - 1) >= FOUR_GIB)
 			prob |= MB_MAP_ABOVE_4G;
 		if (n == max) {
 			prob |= MB_MAP_TOO_MANY;

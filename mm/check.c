@@ -59,6 +59,7 @@ static int check_free_lists(struct zone *zone)
 		unsigned long limit = (zone->spanned_pages >> o) + 1;
 		unsigned long n = 0;
 		struct list_head *prev = &area->free_list;
+		bool walked = true;	/* reached the head again */
 
 		for (struct list_head *e = area->free_list.next;
 		     e != &area->free_list; prev = e, e = e->next) {
@@ -67,31 +68,36 @@ static int check_free_lists(struct zone *zone)
 			if (++n > limit) {
 				bad += violation("B1 zone %s order %u: free list longer than the zone can hold (cycle?)\n",
 						 zone->name, o);
+				walked = false;
 				break;
 			}
 			if (!page_ptr_ok(zone, p)) {
 				bad += violation("B2 zone %s order %u: list entry %p is not a page of this zone\n",
 						 zone->name, o, (void *)p);
+				walked = false;
 				break;
 			}
 			if (e->prev != prev) {
-				bad += violation("B1 zone %s order %u: broken back link at pfn %#lx\n",
+				bad += violation("B1 zone %s order %u: broken back link at pfn 0x%lx\n",
 						 zone->name, o, page_to_pfn(p));
+				walked = false;
 				break;
 			}
 			unsigned long pfn = page_to_pfn(p);
 
 			if (!PageBuddy(p) || page_order(p) != o)
-				bad += violation("B2 zone %s order %u: pfn %#lx on the list is not a free head of order %u\n",
+				bad += violation("B2 zone %s order %u: pfn 0x%lx on the list is not a free head of order %u\n",
 						 zone->name, o, pfn, o);
 			if (pfn & ((1UL << o) - 1))
-				bad += violation("B2 zone %s order %u: pfn %#lx not aligned to its order\n",
+				bad += violation("B2 zone %s order %u: pfn 0x%lx not aligned to its order\n",
 						 zone->name, o, pfn);
 			if (!pfn_in(zone, pfn + (1UL << o) - 1))
-				bad += violation("B2 zone %s order %u: block at pfn %#lx runs past the zone\n",
+				bad += violation("B2 zone %s order %u: block at pfn 0x%lx runs past the zone\n",
 						 zone->name, o, pfn);
 		}
-		if (n <= limit && n != area->nr_free)
+		/* A walk cut short counted part of the list, not its length:
+		 * the one violation that stopped it is the finding. */
+		if (walked && n != area->nr_free)
 			bad += violation("B1 zone %s order %u: nr_free %lu but the list has %lu blocks\n",
 					 zone->name, o, area->nr_free, n);
 	}
@@ -109,7 +115,7 @@ static int check_mem_map(struct zone *zone)
 		struct page *p = pfn_to_page(pfn);
 
 		if (page_zonenum(p) != (enum zone_type)(zone - zones)) {
-			bad += violation("B8 zone %s: pfn %#lx says it is in zone %d\n",
+			bad += violation("B8 zone %s: pfn 0x%lx says it is in zone %d\n",
 					 zone->name, pfn, page_zonenum(p));
 		}
 		if (PageBuddy(p)) {
@@ -117,19 +123,19 @@ static int check_mem_map(struct zone *zone)
 			unsigned long n = 1UL << o;
 
 			if (pfn & (n - 1) || pfn + n > end) {
-				bad += violation("B2 zone %s: free head pfn %#lx order %u misaligned or past the zone\n",
+				bad += violation("B2 zone %s: free head pfn 0x%lx order %u misaligned or past the zone\n",
 						 zone->name, pfn, o);
 				pfn++;
 				continue;
 			}
 			if (PageReserved(p))
-				bad += violation("B4 zone %s: reserved pfn %#lx is free\n",
+				bad += violation("B4 zone %s: reserved pfn 0x%lx is free\n",
 						 zone->name, pfn);
 			heads[o]++;
 			free_pages += n;
 			for (unsigned long i = 1; i < n; i++) {
 				if (p[i].flags & PAGE_STATE_MASK) {
-					bad += violation("B4 zone %s: pfn %#lx inside free block %#lx/%u has state %#x\n",
+					bad += violation("B4 zone %s: pfn 0x%lx inside free block 0x%lx/%u has state 0x%x\n",
 							 zone->name, pfn + i, pfn, o,
 							 p[i].flags & PAGE_STATE_MASK);
 					break;
@@ -141,7 +147,7 @@ static int check_mem_map(struct zone *zone)
 				if (pfn_in(zone, b) && pfn_in(zone, b + n - 1) &&
 				    PageBuddy(pfn_to_page(b)) &&
 				    page_order(pfn_to_page(b)) == o && b > pfn)
-					bad += violation("B5 zone %s: free buddies %#lx and %#lx of order %u not merged\n",
+					bad += violation("B5 zone %s: free buddies 0x%lx and 0x%lx of order %u not merged\n",
 							 zone->name, pfn, b, o);
 			}
 			pfn += n;
@@ -152,13 +158,13 @@ static int check_mem_map(struct zone *zone)
 			unsigned long n = 1UL << o;
 
 			if (pfn & (n - 1) || pfn + n > end)
-				bad += violation("B7 zone %s: allocated head pfn %#lx order %u misaligned or past the zone\n",
+				bad += violation("B7 zone %s: allocated head pfn 0x%lx order %u misaligned or past the zone\n",
 						 zone->name, pfn, o);
 			else if (PageHead(p))
 				for (unsigned long i = 1; i < n; i++)
 					if (!PageTail(&p[i]) ||
 					    p[i].compound_head != (unsigned long)p) {
-						bad += violation("B7 zone %s: compound tail pfn %#lx does not point at head %#lx\n",
+						bad += violation("B7 zone %s: compound tail pfn 0x%lx does not point at head 0x%lx\n",
 								 zone->name, pfn + i, pfn);
 						break;
 					}

@@ -25,7 +25,7 @@ void clear_highpage(struct page *page)
 	void *va = kmap_local_page(page);
 
 	if (!va)
-		panic("clear_highpage: no free kmap slot for pfn %#lx",
+		panic("clear_highpage: no free kmap slot for pfn 0x%lx",
 		      page_to_pfn(page));
 	memset(va, 0, PAGE_SIZE);
 	kunmap_local(va);

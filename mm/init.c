@@ -23,6 +23,8 @@
 #define ONE_MIB			(1ULL << 20)
 #define MIN_LOWMEM		(4ULL << 20)	/* smallest lowmem highmem= may leave */
 #define FOUR_GIB		0x100000000ULL
+#define HIGHMEM_MIN_WMARK_LOW	32UL	/* Linux's SWAP_CLUSTER_MAX */
+#define HIGHMEM_MIN_WMARK_HIGH	128UL
 
 struct mm_options mm_opts;
 bool mm_booted;
@@ -61,6 +63,10 @@ static const struct kparam mm_param_table[] = {
 	  "mem=SIZE: use only RAM below SIZE (e.g. mem=64M; at least 4M)" },
 	{ "highmem", set_highmem, NULL,
 	  "highmem=SIZE: make the top SIZE of RAM the HighMem zone" },
+	{ "init_on_alloc", kparam_set_bool, &mm_opts.init_on_alloc,
+	  "init_on_alloc=1: zero every page and object when it is allocated" },
+	{ "init_on_free", kparam_set_bool, &mm_opts.init_on_free,
+	  "init_on_free=1: zero every page and object when it is freed" },
 	SLAB_BOOT_PARAMS
 };
 
@@ -188,8 +194,14 @@ static void setup_watermarks(void)
 		struct zone *zone = &zones[z];
 		unsigned long m;
 
-		if (z == ZONE_HIGHMEM)
-			m = zone->managed_pages ? min(zone->managed_pages / 1024 + 32, 128UL) : 0;
+		if (z == ZONE_HIGHMEM) {
+			/* Linux: managed/1024 clamped to [SWAP_CLUSTER_MAX, 128]. */
+			m = zone->managed_pages / 1024;
+			m = m < HIGHMEM_MIN_WMARK_LOW ? HIGHMEM_MIN_WMARK_LOW
+			  : m > HIGHMEM_MIN_WMARK_HIGH ? HIGHMEM_MIN_WMARK_HIGH : m;
+			if (!zone->managed_pages)
+				m = 0;
+		}
 		else
 			m = lowmem_pages ? (unsigned long)((unsigned long long)min_pages *
 						zone->managed_pages / lowmem_pages) : 0;
@@ -299,6 +311,7 @@ int mm_init(const struct mem_region *map, size_t n, const char *cmdline)
 
 	if (!map || n == 0) {
 		pr_err("mm: empty memory map, nothing to manage\n");
+		mm_teardown();
 		return -EINVAL;
 	}
 	memblock_add_firmware_map(map, n);
@@ -311,7 +324,7 @@ int mm_init(const struct mem_region *map, size_t n, const char *cmdline)
 			(unsigned long long)(mm_opts.mem_limit >> 20),
 			(unsigned long long)lim);
 	}
-	if (memblock.overflowed)
+	if (memblock.memory.overflowed)
 		pr_warn("mm: memory map has more than %d ranges, some RAM ignored\n",
 			MEMBLOCK_MAX_REGIONS);
 
@@ -319,6 +332,7 @@ int mm_init(const struct mem_region *map, size_t n, const char *cmdline)
 
 	if (end_of_ram == 0) {
 		pr_err("mm: no usable RAM in the memory map\n");
+		mm_teardown();
 		return -ENOMEM;
 	}
 
@@ -332,6 +346,14 @@ int mm_init(const struct mem_region *map, size_t n, const char *cmdline)
 		memblock_reserve(ALIGN_DOWN(early[i].base, (phys_addr_t)PAGE_SIZE),
 				 ALIGN(early[i].base + early[i].size, (phys_addr_t)PAGE_SIZE) -
 				 ALIGN_DOWN(early[i].base, (phys_addr_t)PAGE_SIZE));
+	if (memblock.reserved.overflowed) {
+		/* A reservation that was not recorded would hand memory in use
+		 * to the buddy allocator: refuse to boot instead. */
+		pr_err("mm: more than %d reserved ranges, cannot reserve them all\n",
+		       MEMBLOCK_MAX_REGIONS);
+		mm_teardown();
+		return -ENOSPC;
+	}
 
 	max_pfn = pfn_down(end_of_ram);
 	phys_addr_t lowmem_end = decide_lowmem_limit(end_of_ram);

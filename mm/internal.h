@@ -18,6 +18,7 @@ struct memblock_region {
 
 struct memblock_type {
 	unsigned long cnt;
+	bool overflowed;	/* a region was dropped: table full */
 	struct memblock_region regions[MEMBLOCK_MAX_REGIONS];
 	const char *name;
 };
@@ -27,7 +28,6 @@ struct memblock_type {
 struct memblock {
 	struct memblock_type memory;
 	struct memblock_type reserved;
-	bool overflowed;	/* a region was dropped: table full */
 };
 
 extern struct memblock memblock;
@@ -55,6 +55,8 @@ struct mm_options {
 	unsigned long long mem_limit;		/* mem=: 0 = none */
 	unsigned long long highmem_size;	/* highmem=: 0 = default */
 	bool highmem_set;
+	bool init_on_alloc;			/* zero pages and objects on alloc */
+	bool init_on_free;			/* zero them on free */
 };
 
 extern struct mm_options mm_opts;

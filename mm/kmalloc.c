@@ -77,7 +77,13 @@ static void *kmalloc_large(size_t size, gfp_t gfp)
 	return page_address(page);
 }
 
-void *kmalloc(size_t size, gfp_t gfp)
+/*
+ * Every entry point passes its own caller down, so the owner tracks of
+ * slab_debug=U name the code that called kzalloc, kcalloc, krealloc...,
+ * not the wrapper inside mm (a tail call would hide that only sometimes:
+ * the host builds at -O1 and makes none).
+ */
+static void *__kmalloc(size_t size, gfp_t gfp, unsigned long caller)
 {
 	if (size == 0)
 		return ZERO_SIZE_PTR;
@@ -87,18 +93,32 @@ void *kmalloc(size_t size, gfp_t gfp)
 	struct kmem_cache *s = kmalloc_slab(size, gfp);
 
 	if (!s) {
-		pr_err("kmalloc(%zu): called before the kmalloc caches exist\n", size);
+		/* Without RAM below 16 MiB there are no dma-kmalloc caches:
+		 * GFP_DMA fails as alloc_pages(GFP_DMA) would, an ordinary
+		 * allocation failure. */
+		if ((gfp & __GFP_DMA) && kmalloc_ready[KMALLOC_NORMAL]) {
+			if (!(gfp & __GFP_NOWARN))
+				pr_warn("kmalloc(%zu, GFP_DMA): allocation failure: no ZONE_DMA\n",
+					size);
+		} else {
+			pr_err("kmalloc(%zu): called before the kmalloc caches exist\n", size);
+		}
 		return NULL;
 	}
-	return kmem_cache_alloc(s, gfp);
+	return slab_alloc(s, gfp, caller);
+}
+
+void *kmalloc(size_t size, gfp_t gfp)
+{
+	return __kmalloc(size, gfp, _RET_IP_);
 }
 
 void *kzalloc(size_t size, gfp_t gfp)
 {
-	return kmalloc(size, gfp | __GFP_ZERO);
+	return __kmalloc(size, gfp | __GFP_ZERO, _RET_IP_);
 }
 
-void *kmalloc_array(size_t n, size_t size, gfp_t gfp)
+static void *__kmalloc_array(size_t n, size_t size, gfp_t gfp, unsigned long caller)
 {
 	size_t bytes;
 
@@ -107,12 +127,17 @@ void *kmalloc_array(size_t n, size_t size, gfp_t gfp)
 			      n, size);
 		return NULL;
 	}
-	return kmalloc(bytes, gfp);
+	return __kmalloc(bytes, gfp, caller);
+}
+
+void *kmalloc_array(size_t n, size_t size, gfp_t gfp)
+{
+	return __kmalloc_array(n, size, gfp, _RET_IP_);
 }
 
 void *kcalloc(size_t n, size_t size, gfp_t gfp)
 {
-	return kmalloc_array(n, size, gfp | __GFP_ZERO);
+	return __kmalloc_array(n, size, gfp | __GFP_ZERO, _RET_IP_);
 }
 
 /* What kind of memory p is; reports and returns NULL when mm did not hand
@@ -141,7 +166,7 @@ static struct page *kmalloc_page_of(const void *p, const char *fn)
 	return NULL;
 }
 
-void kfree(const void *p)
+static void __kfree(const void *p, unsigned long caller)
 {
 	if (ZERO_OR_NULL_PTR(p))
 		return;
@@ -151,7 +176,7 @@ void kfree(const void *p)
 	if (!page)
 		return;
 	if (PageSlab(page)) {
-		kmem_cache_free(page->slab_cache, (void *)p);
+		slab_free(page->slab_cache, (void *)p, caller);
 		return;
 	}
 	unsigned int order = page_order(page);
@@ -159,6 +184,11 @@ void kfree(const void *p)
 	page->flags &= ~(1u << PG_large_kmalloc);
 	__atomic_fetch_sub(&large_pages, 1UL << order, __ATOMIC_RELAXED);
 	__free_pages(page, order);
+}
+
+void kfree(const void *p)
+{
+	__kfree(p, _RET_IP_);
 }
 
 size_t ksize(const void *p)
@@ -170,17 +200,29 @@ size_t ksize(const void *p)
 
 	if (!page)
 		return 0;
-	if (PageSlab(page))
-		return page->slab_cache->object_size;
+	if (PageSlab(page)) {
+		struct kmem_cache *s = page->slab_cache;
+
+		/* kfree checks this in kmem_cache_free; krealloc relies on
+		 * ksize to refuse before it copies from p. */
+		if (slab_obj_index(s, page, p) < 0) {
+			mm_report_bug("BUG %s: ksize(%p): Invalid object pointer (not the start of an object in slab %p)\n",
+				      s->name, p, page_address(page));
+			return 0;
+		}
+		return s->object_size;
+	}
 	return PAGE_SIZE << page_order(page);
 }
 
 void *krealloc(const void *p, size_t new_size, gfp_t gfp)
 {
+	unsigned long caller = _RET_IP_;
+
 	if (ZERO_OR_NULL_PTR(p))
-		return kmalloc(new_size, gfp);
+		return __kmalloc(new_size, gfp, caller);
 	if (new_size == 0) {
-		kfree(p);
+		__kfree(p, caller);
 		return ZERO_SIZE_PTR;
 	}
 
@@ -194,12 +236,12 @@ void *krealloc(const void *p, size_t new_size, gfp_t gfp)
 		return (void *)p;
 	}
 
-	void *n = kmalloc(new_size, gfp);
+	void *n = __kmalloc(new_size, gfp, caller);
 
 	if (!n)
 		return NULL;	/* the old block stays valid, as C's realloc */
 	memcpy(n, p, old);
-	kfree(p);
+	__kfree(p, caller);
 	return n;
 }
 

@@ -4,9 +4,11 @@
  *
  * Two sorted tables of disjoint, non-adjacent [base, base + size) ranges:
  *
- *   memory    RAM the firmware calls usable, minus everything it calls
- *             anything else (overlaps resolve in favour of the non-usable
- *             type), page-aligned inward, clipped at 4 GiB and at mem=.
+ *   memory    RAM the firmware calls usable (the union of its usable
+ *             entries), minus everything it calls anything else (overlaps
+ *             resolve in favour of the non-usable type, whose ranges grow
+ *             outward to whole pages), then page-aligned inward, clipped at
+ *             4 GiB and at mem=.
  *   reserved  ranges of that RAM the buddy allocator must never see: the
  *             first MiB, the kernel image, the boot loader's data, mem_map.
  *
@@ -50,7 +52,7 @@ static int insert_at(struct memblock_type *t, unsigned long i,
 		     phys_addr_t base, phys_addr_t size)
 {
 	if (t->cnt == MEMBLOCK_MAX_REGIONS) {
-		memblock.overflowed = true;
+		t->overflowed = true;
 		return -ENOSPC;
 	}
 	memmove(&t->regions[i + 1], &t->regions[i],
@@ -220,11 +222,34 @@ phys_addr_t memblock_alloc(phys_addr_t size, phys_addr_t align, phys_addr_t limi
 	return a.found;
 }
 
+/* Shrinks every memory region inward to whole multiples of align,
+ * dropping the ones that hold none. */
+static void memblock_trim_memory(phys_addr_t align)
+{
+	struct memblock_type *t = &memblock.memory;
+
+	for (unsigned long i = 0; i < t->cnt;) {
+		struct memblock_region *r = &t->regions[i];
+		phys_addr_t base = ALIGN(r->base, align);
+		phys_addr_t end = ALIGN_DOWN(region_end(r), align);
+
+		if (base >= end) {
+			remove_at(t, i);
+			continue;
+		}
+		r->base = base;
+		r->size = end - base;
+		i++;
+	}
+}
+
 void memblock_add_firmware_map(const struct mem_region *map, size_t n)
 {
 	phys_addr_t above_4g = 0;
 
-	/* Usable RAM first, shrunk inward to whole pages. */
+	/* Usable RAM first, as given: entries that touch or overlap merge
+	 * before anything is rounded, so a page that firmware split between
+	 * two usable entries at an unaligned address is not lost. */
 	for (size_t i = 0; i < n; i++) {
 		uint64_t base = map[i].base, end = map[i].base + map[i].size;
 
@@ -236,10 +261,6 @@ void memblock_add_firmware_map(const struct mem_region *map, size_t n)
 			above_4g += end - (base > FOUR_GIB ? base : FOUR_GIB);
 			end = FOUR_GIB;
 		}
-		if (base >= end)
-			continue;
-		base = ALIGN(base, (uint64_t)PAGE_SIZE);
-		end = ALIGN_DOWN(end, (uint64_t)PAGE_SIZE);
 		if (base < end)
 			memblock_add(base, end - base);
 	}
@@ -258,6 +279,8 @@ void memblock_add_firmware_map(const struct mem_region *map, size_t n)
 		end = ALIGN(end, (uint64_t)PAGE_SIZE);
 		memblock_remove(base, end - base);
 	}
+	/* Last, what is left shrinks inward to whole pages. */
+	memblock_trim_memory(PAGE_SIZE);
 	if (above_4g)
 		pr_info("mm: %llu MiB of RAM above 4 GiB ignored (i386 without PAE)\n",
 			(unsigned long long)(above_4g >> 20));

@@ -243,7 +243,7 @@ const char *gfp_flags_name(gfp_t gfp, char *buf, size_t size)
 		}
 	}
 	if (left)
-		len += (size_t)kscnprintf(buf + len, size - len, "%s%#x",
+		len += (size_t)kscnprintf(buf + len, size - len, "%s0x%x",
 					  len ? "|" : "", left);
 	if (len == 0)
 		kscnprintf(buf, size, "GFP_NOWAIT");
@@ -313,7 +313,7 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 	}
 	if ((gfp & ~__GFP_VALID_MASK) ||
 	    (gfp & __GFP_ZONE_MASK) == __GFP_ZONE_MASK) {
-		mm_report_bug("BUG: alloc_pages: invalid gfp flags %#x (%s), refused\n",
+		mm_report_bug("BUG: alloc_pages: invalid gfp flags 0x%x (%s), refused\n",
 			      gfp, gfp_flags_name(gfp, gbuf, sizeof(gbuf)));
 		return NULL;
 	}
@@ -325,12 +325,12 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 	if (!page) {
 		__atomic_fetch_add(&alloc_failures, 1, __ATOMIC_RELAXED);
 		if (!(gfp & __GFP_NOWARN))
-			pr_warn("mm: page allocation failure: order:%u, mode:%#x(%s), free:%lukB\n",
+			pr_warn("mm: page allocation failure: order:%u, mode:0x%x(%s), free:%lukB\n",
 				order, gfp, gfp_flags_name(gfp, gbuf, sizeof(gbuf)),
 				nr_free_pages() << (PAGE_SHIFT - 10));
 		return NULL;
 	}
-	if (gfp & __GFP_ZERO)
+	if ((gfp & __GFP_ZERO) || mm_opts.init_on_alloc)
 		zero_block(page, order);
 	return page;
 }
@@ -365,7 +365,7 @@ static struct page *find_free_block(struct zone *zone, unsigned long pfn,
 static void bad_page(struct zone *zone, unsigned long pfn, unsigned int order,
 		     const char *what)
 {
-	mm_report_bug("BUG: Bad page state in zone %s: pfn %#lx order %u: %s\n",
+	mm_report_bug("BUG: Bad page state in zone %s: pfn 0x%lx order %u: %s\n",
 		      zone->name, pfn, order, what);
 }
 
@@ -396,11 +396,11 @@ static bool free_pages_prepare(struct zone *zone, struct page *page,
 
 		if (blk) {
 			ksnprintf(why, sizeof(why),
-				  "page is already free (inside free order-%u block at pfn %#lx)",
+				  "page is already free (inside free order-%u block at pfn 0x%lx)",
 				  free_order, page_to_pfn(blk));
 		} else if (PageTail(page)) {
 			ksnprintf(why, sizeof(why),
-				  "not the first page of its allocation (head is pfn %#lx)",
+				  "not the first page of its allocation (head is pfn 0x%lx)",
 				  page_to_pfn(compound_head(page)));
 		} else {
 			ksnprintf(why, sizeof(why), "not the first page of an allocation");
@@ -466,6 +466,9 @@ void __free_pages(struct page *page, unsigned int order)
 		for (unsigned long i = 1; i < (1UL << order); i++)
 			set_page_state(&page[i], 0);
 	set_page_state(page, 0);
+	/* Only now is the block known to be the caller's to wipe. */
+	if (mm_opts.init_on_free)
+		zero_block(page, order);
 	zone->stats.free[order]++;
 	__free_one_page(page, pfn, zone, order);
 	spin_unlock_irqrestore(&zone->lock, flags);
@@ -489,12 +492,12 @@ unsigned long get_zeroed_page(gfp_t gfp)
 static bool valid_free_address(const char *fn, unsigned long addr)
 {
 	if (!IS_ALIGNED(addr, PAGE_SIZE)) {
-		mm_report_bug("BUG: Bad page: %s(%#lx): address is not page aligned\n",
+		mm_report_bug("BUG: Bad page: %s(0x%lx): address is not page aligned\n",
 			      fn, addr);
 		return false;
 	}
 	if (!virt_addr_valid((void *)addr)) {
-		mm_report_bug("BUG: Bad page: %s(%#lx): not a lowmem address mm manages\n",
+		mm_report_bug("BUG: Bad page: %s(0x%lx): not a lowmem address mm manages\n",
 			      fn, addr);
 		return false;
 	}

@@ -100,13 +100,16 @@ static bool is_power_of_2(unsigned int x)
 	return x && !(x & (x - 1));
 }
 
-/* Fills in the layout fields of s from object_size, align, flags, ctor.
- * False when the stride does not fit in a slab of SLAB_MAX_ORDER: an
- * object of 32765..32768 bytes with a ctor, whose free pointer goes after
- * it. */
+/*
+ * Fills in the layout fields of s from object_size, align, flags and ctor
+ * (the strides are drawn in mm/slab_internal.h).  Offsets of the free
+ * pointer and the tracks are relative to the object pointer.  False when
+ * the stride does not fit in a slab of SLAB_MAX_ORDER (an object close to
+ * 32 KiB with a ctor or debugging metadata after it).
+ */
 static bool calculate_sizes(struct kmem_cache *s, unsigned int align)
 {
-	unsigned int size = s->object_size;
+	unsigned int size;
 
 	if (align < SLAB_MIN_ALIGN)
 		align = SLAB_MIN_ALIGN;
@@ -115,23 +118,38 @@ static bool calculate_sizes(struct kmem_cache *s, unsigned int align)
 		 * still fit twice, so small objects are not padded to 64. */
 		unsigned int ralign = L1_CACHE_BYTES;
 
-		while (size <= ralign / 2)
+		while (s->object_size <= ralign / 2)
 			ralign /= 2;
 		if (ralign > align)
 			align = ralign;
 	}
-	if (s->ctor) {
+	s->align = align;
+
+	/* Red zones: one aligned word on the left, and on the right the
+	 * object's padding to 8 bytes plus 8 more, so even an object whose
+	 * size is a multiple of 8 has a right red zone. */
+	s->red_left_pad = (s->flags & SLAB_RED_ZONE) ? ALIGN(SLAB_MIN_ALIGN, align) : 0;
+	s->inuse = s->object_size;
+	if (s->flags & SLAB_RED_ZONE)
+		s->inuse = ALIGN(s->object_size, SLAB_MIN_ALIGN) + SLAB_MIN_ALIGN;
+
+	if (s->ctor || (s->flags & SLAB_POISON) ||
+	    ((s->flags & SLAB_RED_ZONE) && s->object_size < FP_SIZE)) {
 		/* The free pointer lives after the object: the constructed
-		 * state is never overwritten while the object is free. */
-		s->offset = ALIGN(size, (unsigned int)FP_SIZE);
+		 * state, or the poison, is never overwritten while free, and
+		 * an object smaller than fp does not spill it into its right
+		 * red zone (Linux moves it out for the same three reasons). */
+		s->offset = ALIGN(s->inuse, (unsigned int)FP_SIZE);
 		size = s->offset + FP_SIZE;
 	} else {
 		s->offset = 0;
-		if (size < FP_SIZE)
-			size = FP_SIZE;
+		size = s->inuse < FP_SIZE ? FP_SIZE : s->inuse;
 	}
-	s->align = align;
-	s->size = ALIGN(size, align);
+	if (s->flags & SLAB_STORE_USER) {
+		s->track_off = ALIGN(size, (unsigned int)sizeof(unsigned long));
+		size = s->track_off + 2 * sizeof(struct slab_track);
+	}
+	s->size = ALIGN(s->red_left_pad + size, align);
 	if (s->size > slab_bytes(SLAB_MAX_ORDER))
 		return false;
 
@@ -190,6 +208,8 @@ static unsigned int init_freelist(struct kmem_cache *s, struct page *page)
 		unsigned int next = (idx + stride) % n;
 		void *obj = slab_obj(s, page, idx);
 
+		if (unlikely(s->debug))
+			slab_debug_init_object(s, obj);
 		if (s->ctor) {
 			s->ctor(obj);
 			ctor_calls++;
@@ -280,14 +300,21 @@ static void remove_slab(struct kmem_cache *s, struct page *page)
  * objects that really are in use are freed... which never empties it; that
  * is the price of not following a wild pointer.
  */
-static void isolate_slab(struct kmem_cache *s, struct page *page, void *obj,
-			 uint32_t word)
+void isolate_slab(struct kmem_cache *s, struct page *page, void *obj)
 {
-	pr_err("BUG %s: Freepointer corrupt: object %p, fp word %#x (overwritten after free?)\n",
-	       s->name, obj, word);
+	pr_err("BUG %s: Freepointer corrupt: object %p, fp word 0x%x (overwritten after free?)\n",
+	       s->name, obj, *slab_fp(s, obj));
 	pr_err("FIX %s: Isolating slab %p: %u free objects are lost, none is handed out twice\n",
 	       s->name, page_address(page), page->objects - page->inuse);
 	mm_count_error();
+	/* A slab with free objects is on the free or the partial list. */
+	if (page->inuse == 0)
+		s->nr_free--;
+	else
+		s->nr_partial--;
+	s->nr_full++;
+	if (unlikely(s->debug))
+		slab_debug_isolate(s, page);
 	s->stats.objects_active += page->objects - page->inuse;
 	page->inuse = page->objects;
 	page->freelist = NULL;
@@ -302,7 +329,7 @@ static void *slab_pop(struct kmem_cache *s, struct page *page)
 	uint32_t next;
 
 	if (!fp_load(s, page, obj, &next)) {
-		isolate_slab(s, page, obj, *slab_fp(s, obj));
+		isolate_slab(s, page, obj);
 		return NULL;
 	}
 	page->freelist = next == FP_END ? NULL : slab_obj(s, page, next);
@@ -310,6 +337,49 @@ static void *slab_pop(struct kmem_cache *s, struct page *page)
 	*slab_fp(s, obj) = 0;
 	page->inuse++;
 	return obj;
+}
+
+/*
+ * F (SLAB_CONSISTENCY_CHECKS): walks a partial or free slab's whole
+ * freelist before it is used: objects - inuse entries with valid free
+ * pointers, the last one FP_END.  Returns NULL when that holds, else the
+ * object where the chain breaks, for isolate_slab.  O(objects) per call,
+ * which is what F costs (Linux's on_freelist is the same walk).
+ */
+static void *freelist_broken_at(struct kmem_cache *s, struct page *page)
+{
+	unsigned int nfree = page->objects - page->inuse, n = 0;
+	void *p = page->freelist, *prev = NULL;
+
+	if (page->inuse >= page->objects)
+		return NULL;	/* full: nothing to follow */
+	while (p) {
+		uint32_t next;
+
+		/* More entries than free objects: a cycle. */
+		if (++n > nfree || !fp_load(s, page, p, &next))
+			return p;
+		prev = p;
+		p = next == FP_END ? NULL : slab_obj(s, page, next);
+	}
+	return n == nfree ? NULL : prev;
+}
+
+static bool has_consistency_checks(const struct kmem_cache *s)
+{
+	return unlikely(s->debug) && (s->flags & SLAB_CONSISTENCY_CHECKS);
+}
+
+/* F's check of a slab about to be used; isolates it when its freelist
+ * is broken.  Returns whether the slab is still in service. */
+static bool slab_consistent(struct kmem_cache *s, struct page *page)
+{
+	void *bad = freelist_broken_at(s, page);
+
+	if (!bad)
+		return true;
+	isolate_slab(s, page, bad);
+	return false;
 }
 
 /* Moves a slab to the list its inuse count says; s->lock held. */
@@ -352,7 +422,8 @@ static bool cache_is_valid(const struct kmem_cache *s, const char *fn)
 }
 
 /* Takes one object; s->lock held on entry and exit (dropped to grow). */
-static void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long *irqflags)
+static void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long *irqflags,
+			  unsigned long caller)
 {
 	for (;;) {
 		bool was_empty;
@@ -369,6 +440,8 @@ static void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long *irqfla
 			add_new_slab(s, page, ctor_calls);
 			continue;
 		}
+		if (has_consistency_checks(s) && !slab_consistent(s, page))
+			continue;	/* isolated; try another slab */
 		void *obj = slab_pop(s, page);
 
 		if (!obj)
@@ -377,19 +450,22 @@ static void *__slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long *irqfla
 		s->stats.allocs++;
 		if (++s->stats.objects_active > s->stats.objects_peak)
 			s->stats.objects_peak = s->stats.objects_active;
+		if (unlikely(s->debug))
+			slab_debug_alloc(s, page, obj, caller);
 		return obj;
 	}
 }
 
-void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
+void *slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long caller)
 {
 	unsigned long flags;
-	void *obj;
+	void *obj = NULL;
 
 	if (!cache_is_valid(s, "kmem_cache_alloc"))
 		return NULL;
 	spin_lock_irqsave(&s->lock, flags);
-	obj = __slab_alloc(s, gfp, &flags);
+	if (!(unlikely(s->debug) && slab_should_failslab(s)))
+		obj = __slab_alloc(s, gfp, &flags, caller);
 	if (!obj)
 		s->stats.alloc_failures++;
 	spin_unlock_irqrestore(&s->lock, flags);
@@ -398,9 +474,14 @@ void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
 	return obj;
 }
 
+void *kmem_cache_alloc(struct kmem_cache *s, gfp_t gfp)
+{
+	return slab_alloc(s, gfp, _RET_IP_);
+}
+
 void *kmem_cache_zalloc(struct kmem_cache *s, gfp_t gfp)
 {
-	return kmem_cache_alloc(s, gfp | __GFP_ZERO);
+	return slab_alloc(s, gfp | __GFP_ZERO, _RET_IP_);
 }
 
 /* Is obj on its slab's freelist?  Bounded walk; s->lock held. */
@@ -423,21 +504,28 @@ static bool freelist_contains(struct kmem_cache *s, struct page *page, void *obj
 enum free_verdict { FREE_OK, FREE_NOT_SLAB, FREE_WRONG_CACHE, FREE_NOT_START,
 		    FREE_DOUBLE };
 
-/* Checks that obj may be freed into s; s->lock held when page is set. */
+/*
+ * Checks that obj may be freed into s; s->lock held.  The freelist is
+ * walked only when obj's free pointer decodes (it probably is free), or
+ * always with F: a write after free may have destroyed that pointer.
+ */
 static enum free_verdict check_free(struct kmem_cache *s, struct page *page, void *obj)
 {
 	uint32_t next;
 
 	if (slab_obj_index(s, page, obj) < 0)
 		return FREE_NOT_START;
+	if (has_consistency_checks(s))
+		slab_consistent(s, page);
 	if (obj == page->freelist ||
-	    (fp_load(s, page, obj, &next) && freelist_contains(s, page, obj)))
+	    ((has_consistency_checks(s) || fp_load(s, page, obj, &next)) &&
+	     freelist_contains(s, page, obj)))
 		return FREE_DOUBLE;
 	return FREE_OK;
 }
 
 static void report_bad_free(struct kmem_cache *s, struct page *page, void *obj,
-			    enum free_verdict v)
+			    enum free_verdict v, unsigned long caller)
 {
 	switch (v) {
 	case FREE_NOT_SLAB:
@@ -456,6 +544,10 @@ static void report_bad_free(struct kmem_cache *s, struct page *page, void *obj,
 		mm_report_bug("BUG %s: Object already free: %p (slab %p, %u of %u in use)\n",
 			      s->name, obj, page_address(page), page->inuse,
 			      page->objects);
+		/* With U, the tracks name the first free; the caller is the
+		 * second one. */
+		slab_debug_print_tracks(s, obj);
+		pr_err("Freed again in %pS\n", (void *)caller);
 		break;
 	case FREE_OK:
 		break;
@@ -463,12 +555,15 @@ static void report_bad_free(struct kmem_cache *s, struct page *page, void *obj,
 }
 
 /* Puts obj back; returns a slab to discard, if any.  s->lock held. */
-static struct page *__slab_free(struct kmem_cache *s, struct page *page, void *obj)
+static struct page *__slab_free(struct kmem_cache *s, struct page *page, void *obj,
+				unsigned long caller)
 {
 	bool was_full = page->inuse == page->objects;
 	uint32_t head = page->freelist ?
 		(uint32_t)slab_obj_index(s, page, page->freelist) : FP_END;
 
+	if (unlikely(s->debug))
+		slab_debug_free(s, page, obj, caller);
 	fp_store(s, obj, head);
 	page->freelist = obj;
 	page->inuse--;
@@ -495,7 +590,7 @@ static struct page *__slab_free(struct kmem_cache *s, struct page *page, void *o
 	return NULL;
 }
 
-void kmem_cache_free(struct kmem_cache *s, void *obj)
+void slab_free(struct kmem_cache *s, void *obj, unsigned long caller)
 {
 	unsigned long flags;
 
@@ -507,11 +602,11 @@ void kmem_cache_free(struct kmem_cache *s, void *obj)
 	struct page *page = slab_page_of(obj);
 
 	if (!page) {
-		report_bad_free(s, NULL, obj, FREE_NOT_SLAB);
+		report_bad_free(s, NULL, obj, FREE_NOT_SLAB, caller);
 		return;
 	}
 	if (page->slab_cache != s) {
-		report_bad_free(s, page, obj, FREE_WRONG_CACHE);
+		report_bad_free(s, page, obj, FREE_WRONG_CACHE, caller);
 		return;
 	}
 	spin_lock_irqsave(&s->lock, flags);
@@ -519,24 +614,31 @@ void kmem_cache_free(struct kmem_cache *s, void *obj)
 	struct page *discard = NULL;
 
 	if (v == FREE_OK)
-		discard = __slab_free(s, page, obj);
+		discard = __slab_free(s, page, obj, caller);
 	spin_unlock_irqrestore(&s->lock, flags);
 	if (v != FREE_OK)
-		report_bad_free(s, page, obj, v);
+		report_bad_free(s, page, obj, v, caller);
 	if (discard)
 		discard_slab(discard);
 }
 
+void kmem_cache_free(struct kmem_cache *s, void *obj)
+{
+	slab_free(s, obj, _RET_IP_);
+}
+
 int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t nr, void **p)
 {
-	unsigned long flags;
-	size_t i;
+	unsigned long flags, caller = _RET_IP_;
+	size_t i = 0;
 
 	if (!cache_is_valid(s, "kmem_cache_alloc_bulk"))
 		return 0;
 	spin_lock_irqsave(&s->lock, flags);
-	for (i = 0; i < nr; i++) {
-		p[i] = __slab_alloc(s, gfp, &flags);
+	for (; i < nr; i++) {
+		if (unlikely(s->debug) && slab_should_failslab(s))
+			break;
+		p[i] = __slab_alloc(s, gfp, &flags, caller);
 		if (!p[i])
 			break;
 	}
@@ -555,11 +657,13 @@ int kmem_cache_alloc_bulk(struct kmem_cache *s, gfp_t gfp, size_t nr, void **p)
 
 void kmem_cache_free_bulk(struct kmem_cache *s, size_t nr, void **p)
 {
+	unsigned long caller = _RET_IP_;
+
 	/* One lock round trip per object keeps every check of the single
 	 * free; a batch that shares a slab could share the lock, but the
 	 * checks are the point here. */
 	for (size_t i = 0; i < nr; i++)
-		kmem_cache_free(s, p[i]);
+		slab_free(s, p[i], caller);
 }
 
 /* ---- shrinking and reclaim ----------------------------------------------------- */
@@ -645,9 +749,17 @@ int kmem_cache_setup(struct kmem_cache *s, const char *name, unsigned int size,
 		s->name[i] = name[i];
 	s->magic = KMEM_CACHE_MAGIC;
 	s->object_size = size;
-	s->flags = flags;
+	s->flags = flags | slab_debug_flags_for(s->name);
+	/* No fault injection into the cache of caches, as Linux: it would
+	 * make kmem_cache_create fail, and panic SLAB_PANIC callers. */
+	if (s == &kmem_cache_boot)
+		s->flags &= ~SLAB_FAILSLAB;
 	s->ctor = ctor;
 	s->allocflags = (flags & SLAB_CACHE_DMA) ? __GFP_DMA : 0;
+	/* One branch on the fast path decides whether per-object work
+	 * (debugging, init_on_alloc/free, failslab) is needed at all. */
+	s->debug = (s->flags & SLAB_DEBUG_FLAGS) || mm_opts.init_on_alloc ||
+		   mm_opts.init_on_free;
 	s->fp_key = get_random_u32();
 	s->fp_tag = get_random_u32();
 	return calculate_sizes(s, align) ? 0 : -EINVAL;
@@ -685,13 +797,30 @@ struct kmem_cache *kmem_cache_find(const char *name)
 	return s;
 }
 
+/* A refused name may hold anything, newlines included: it is printed cut
+ * to the longest valid length, with '?' for what is not printable, so
+ * that the refusal stays one line. */
+static const char *printable_name(const char *name, char *buf, size_t size)
+{
+	size_t i;
+
+	if (!name)
+		return "(null)";
+	for (i = 0; name[i] && i + 1 < size; i++)
+		buf[i] = name[i] < ' ' || name[i] > '~' ? '?' : name[i];
+	buf[i] = '\0';
+	return buf;
+}
+
 static struct kmem_cache *create_failed(const char *name, slab_flags_t flags,
 					const char *why)
 {
+	char buf[KMEM_CACHE_NAME_MAX];
+
+	name = printable_name(name, buf, sizeof(buf));
 	if (flags & SLAB_PANIC)
-		panic("kmem_cache_create: failed to create slab '%s': %s",
-		      name ? name : "(null)", why);
-	pr_err("kmem_cache_create(%s): %s\n", name ? name : "(null)", why);
+		panic("kmem_cache_create: failed to create slab '%s': %s", name, why);
+	pr_err("kmem_cache_create(%s): %s\n", name, why);
 	return NULL;
 }
 
@@ -717,7 +846,7 @@ struct kmem_cache *kmem_cache_create(const char *name, unsigned int size,
 		return create_failed(name, flags, why);
 	}
 	if (flags & ~SLAB_VALID_FLAGS) {
-		ksnprintf(why, sizeof(why), "unknown flags %#x", flags & ~SLAB_VALID_FLAGS);
+		ksnprintf(why, sizeof(why), "unknown flags 0x%x", flags & ~SLAB_VALID_FLAGS);
 		return create_failed(name, flags, why);
 	}
 
@@ -918,6 +1047,7 @@ void slab_get_totals(struct slab_totals *st)
 
 void slab_reset(void)
 {
+	slab_debug_reset();
 	INIT_LIST_HEAD(&slab_caches);
 	spin_lock_init(&slab_mutex);
 	memset(&kmem_cache_boot, 0, sizeof(kmem_cache_boot));

@@ -145,9 +145,15 @@ int slab_check(void);
 
 struct kparam;
 int slab_set_freelist_random(const char *val, const struct kparam *kp);
+int slab_set_debug(const char *val, const struct kparam *kp);
+int slab_set_failslab(const char *val, const struct kparam *kp);
 #define SLAB_BOOT_PARAMS						\
 	{ "slab_freelist_random", slab_set_freelist_random, NULL,	\
-	  "slab_freelist_random=0|1: shuffle each new slab's free list (default 1)" },
+	  "slab_freelist_random=0|1: shuffle each new slab's free list (default 1)" }, \
+	{ "slab_debug", slab_set_debug, NULL,				\
+	  "slab_debug[=FZPUTA[,cache,...][;...]]: red zones, poison, owner tracking, ..." }, \
+	{ "failslab", slab_set_failslab, NULL,				\
+	  "failslab=PERCENT: make that share of slab allocations fail (caches with A)" },
 
 struct seq_buf;
 void slabinfo_show(struct seq_buf *s, const char *arg);

@@ -32,11 +32,30 @@
  * index is out of range means the word was overwritten: the freelist is
  * reported corrupt instead of being followed.
  *
+ * With debugging (slab_debug= or SLAB_RED_ZONE/POISON/STORE_USER flags,
+ * mm/slab_debug.c) each stride grows, as Linux's "Object layout":
+ *
+ *   +------+-------------------+------+----+-------------+-------------+--+
+ *   | RZ L | object_size bytes | RZ R | fp | track alloc | track free  |pd|
+ *   +------+-------------------+------+----+-------------+-------------+--+
+ *   ^ slot  ^ object pointer (slot + red_left_pad)
+ *
+ *   RZ L, RZ R  red zones: 0xbb while free, 0xcc while allocated
+ *               (RZ R also covers the object's padding to 8 bytes)
+ *   object      with P, 0x6b while free with 0xa5 as its last byte, and
+ *               0x5a when handed out (uninitialised); caches with a ctor
+ *               are never poisoned (the ctor's state must survive, as in
+ *               Linux), their red zones still work
+ *   fp          moved out of the object when it is poisoned, has a ctor,
+ *               or is smaller than fp (it would cover part of RZ R)
+ *   track       U: caller and time of the last allocation and free
+ *
  * Double free, always on: freeing an object whose fp decodes with the
  * right tag means it is probably free already; the slab's freelist is then
  * walked to know for sure (live objects hit this slow path with
  * probability 2^-16).  Allocation clears fp so a live object never keeps a
- * valid-looking one.
+ * valid-looking one.  With F (SLAB_CONSISTENCY_CHECKS) the freelist is
+ * walked on every free, and checked whole before every use.
  */
 #ifndef MM_SLAB_INTERNAL_H
 #define MM_SLAB_INTERNAL_H
@@ -63,6 +82,10 @@ struct kmem_cache {
 	unsigned int align;
 	unsigned int order;		/* pages per slab = 1 << order */
 	unsigned int objects;		/* per slab */
+	unsigned int red_left_pad;	/* bytes before the object (RZ L) */
+	unsigned int inuse;		/* object + RZ R: end of what users touch */
+	unsigned int track_off;		/* of the track records, from the object */
+	bool debug;			/* any per-object debug or init work */
 	unsigned int colour_off;	/* bytes per colour step */
 	unsigned int colours;		/* colour offsets 0 .. colours-1 */
 	slab_flags_t flags;
@@ -103,7 +126,7 @@ static inline char *slab_s_mem(const struct page *page)
 static inline void *slab_obj(const struct kmem_cache *s,
 			     const struct page *page, unsigned int idx)
 {
-	return slab_s_mem(page) + (size_t)idx * s->size;
+	return slab_s_mem(page) + (size_t)idx * s->size + s->red_left_pad;
 }
 
 static inline uint32_t *slab_fp(const struct kmem_cache *s, void *obj)
@@ -155,7 +178,7 @@ static inline bool fp_load(const struct kmem_cache *s, const struct page *page,
 static inline long slab_obj_index(const struct kmem_cache *s,
 				  const struct page *page, const void *obj)
 {
-	const char *base = slab_s_mem(page);
+	const char *base = slab_s_mem(page) + s->red_left_pad;
 	uintptr_t off = (uintptr_t)obj - (uintptr_t)base;
 
 	if ((uintptr_t)obj < (uintptr_t)base || off % s->size ||
@@ -167,12 +190,60 @@ static inline long slab_obj_index(const struct kmem_cache *s,
 /* The slab page holding a direct-map address, or NULL. */
 struct page *slab_page_of(const void *obj);
 
+/* Takes a slab whose freelist is corrupt at obj out of service: reports,
+ * counts, and makes every free object a lost one (mm/slab.c).  s->lock
+ * held; page must be on the partial or free list. */
+void isolate_slab(struct kmem_cache *s, struct page *page, void *obj);
+
 /* Sets up a cache in memory the caller provides (kmem_cache_init's static
  * caches, kmem_cache_create's); -EINVAL when the object, with its free
- * pointer, does not fit in a slab of SLAB_MAX_ORDER. */
+ * pointer and debug metadata, does not fit in a slab of SLAB_MAX_ORDER. */
 int kmem_cache_setup(struct kmem_cache *s, const char *name, unsigned int size,
 		     unsigned int align, slab_flags_t flags, void (*ctor)(void *));
 void kmem_cache_add_to_list(struct kmem_cache *s);
+
+/* Allocation and free with the caller recorded (kmalloc passes its own). */
+void *slab_alloc(struct kmem_cache *s, gfp_t gfp, unsigned long caller);
+void slab_free(struct kmem_cache *s, void *obj, unsigned long caller);
+
+/* ---- debugging (mm/slab_debug.c) ---------------------------------------- */
+
+/* Poison and red-zone bytes, as Linux's <linux/poison.h>. */
+#define POISON_INUSE		0x5a	/* allocated, not yet written */
+#define POISON_FREE		0x6b	/* free object */
+#define POISON_END		0xa5	/* last byte of a free object */
+#define SLUB_RED_INACTIVE	0xbb	/* red zone of a free object */
+#define SLUB_RED_ACTIVE		0xcc	/* red zone of an allocated object */
+
+struct slab_track {
+	unsigned long addr;	/* caller, 0 if never */
+	unsigned long when;	/* mm_port_ticks_ms() */
+};
+
+/* Debug flags slab_debug= asks for a cache of this name. */
+slab_flags_t slab_debug_flags_for(const char *name);
+void slab_debug_reset(void);
+/* Per-object work; s->lock held for alloc/free, not for init. */
+void slab_debug_init_object(struct kmem_cache *s, void *obj);
+void slab_debug_alloc(struct kmem_cache *s, struct page *page, void *obj,
+		      unsigned long caller);
+void slab_debug_free(struct kmem_cache *s, struct page *page, void *obj,
+		     unsigned long caller);
+/* A slab is being isolated (mm/slab.c): its free objects become lost
+ * objects that count as allocated, and their red zones say so, so the
+ * checker stays clean.  s->lock held. */
+void slab_debug_isolate(struct kmem_cache *s, struct page *page);
+/* Prints the track records of obj (for double-free reports). */
+void slab_debug_print_tracks(struct kmem_cache *s, void *obj);
+/* failslab: whether this allocation should fail on purpose. */
+bool slab_should_failslab(struct kmem_cache *s);
+unsigned long slab_failslab_injected(void);
+/* Checks the red zones and poison of every object of a slab; reports,
+ * restores and returns the number of damaged areas.  s->lock held. */
+int slab_debug_validate(struct kmem_cache *s, struct page *page,
+			const uint8_t *is_free, struct seq_buf *out);
+bool slab_want_init_on_alloc(const struct kmem_cache *s);
+bool slab_want_init_on_free(const struct kmem_cache *s);
 
 int kmalloc_init(void);
 void kmalloc_reset(void);

@@ -17,16 +17,39 @@
  *       object count, its objects inside its pages;
  *   S4  each freelist holds objects - inuse distinct objects of the slab,
  *       at object boundaries, with valid free pointers, ending in FP_END;
- *   S5  stats.objects_active and objects_total match the slabs.
+ *       a freelist that cannot be followed (a free pointer overwritten,
+ *       an object on it twice) is repaired as allocation repairs it: the
+ *       slab is isolated (mm/slab.c), so the next check is clean;
+ *   S5  stats.objects_active and objects_total match the slabs;
+ *   S6  in caches with red zones or poison, every object's red zones hold
+ *       the value of its state (0xbb free, 0xcc allocated) and every free
+ *       object's poison is intact (mm/slab_debug.c reports and repairs).
  */
 #include "mm/slab_internal.h"
 
 /* ---- the checker ------------------------------------------------------------ */
 
+#define CHECK_ISOLATE_MAX	8	/* slabs isolated per check; more next time */
+
 struct checker {
 	struct seq_buf *out;	/* validate: findings go here; else pr_err */
 	int bad;
+	/* Slabs whose freelist is corrupt, isolated after the walk. */
+	unsigned int nr_isolate;
+	struct { struct page *page; void *obj; } isolate[CHECK_ISOLATE_MAX];
 };
+
+/* Only for a partial or free slab on the list its inuse count says (S1
+ * holds): anything else is the allocator's own bug, reported but not
+ * acted upon. */
+static void want_isolation(struct checker *c, struct page *page, void *obj)
+{
+	if (page->inuse < page->objects && c->nr_isolate < CHECK_ISOLATE_MAX) {
+		c->isolate[c->nr_isolate].page = page;
+		c->isolate[c->nr_isolate].obj = obj;
+		c->nr_isolate++;
+	}
+}
 
 static void finding(struct checker *c, const char *fmt, ...) __printf(2, 3);
 static void finding(struct checker *c, const char *fmt, ...)
@@ -82,9 +105,11 @@ static void check_slab(struct checker *c, struct kmem_cache *s, struct page *pag
 	memset(seen, 0, sizeof(seen));
 	unsigned int nfree = 0;
 	void *p = page->freelist;
+	/* Only the head needs a division; the rest arrive as indices. */
+	long idx = p ? slab_obj_index(s, page, p) : 0;
+	char *first = (char *)slab_obj(s, page, 0);
 
 	while (p) {
-		long idx = slab_obj_index(s, page, p);
 		uint32_t next;
 
 		if (idx < 0) {
@@ -95,32 +120,45 @@ static void check_slab(struct checker *c, struct kmem_cache *s, struct page *pag
 		if (seen[idx / 8] & (1u << (idx % 8))) {
 			finding(c, "S4 %s: slab %p: object %p is twice on the freelist (cycle)\n",
 				s->name, base, p);
+			if (ok_state)
+				want_isolation(c, page, p);
 			return;
 		}
 		seen[idx / 8] |= (uint8_t)(1u << (idx % 8));
 		nfree++;
 		if (!fp_load(s, page, p, &next)) {
-			finding(c, "S4 %s: slab %p: free object %p has a corrupt free pointer %#x\n",
+			finding(c, "S4 %s: slab %p: free object %p has a corrupt free pointer 0x%x\n",
 				s->name, base, p, *slab_fp(s, p));
+			if (ok_state)
+				want_isolation(c, page, p);
 			return;
 		}
-		p = next == FP_END ? NULL : slab_obj(s, page, next);
+		if (next == FP_END)
+			break;
+		idx = (long)next;	/* fp_load checked next < objects */
+		p = first + (size_t)next * s->size;
 	}
-	if (nfree != (unsigned int)(page->objects - page->inuse))
+	if (nfree != (unsigned int)(page->objects - page->inuse)) {
 		finding(c, "S4 %s: slab %p: %u objects on the freelist, but %u of %u are in use\n",
 			s->name, base, nfree, page->inuse, page->objects);
+		return;
+	}
+	/* S6: red zones and poison of every object (debug caches); each
+	 * damaged area is reported, repaired and counted. */
+	c->bad += slab_debug_validate(s, page, seen, c->out);
 }
 
 static int check_cache(struct kmem_cache *s, struct seq_buf *out)
 {
-	struct checker c = { out, 0 };
+	struct checker c = { .out = out };
 	struct list_head *lists[] = { &s->slabs_partial, &s->slabs_full, &s->slabs_free };
-	unsigned long counts[] = { s->nr_partial, s->nr_full, s->nr_free };
 	unsigned long inuse = 0, objects = 0, flags;
 	/* A list longer than every page could hold is a cycle. */
 	unsigned long limit = totalram_pages() + 1;
 
 	spin_lock_irqsave(&s->lock, flags);
+	unsigned long counts[] = { s->nr_partial, s->nr_full, s->nr_free };
+
 	for (int l = 0; l < 3; l++) {
 		unsigned long n = 0;
 		struct list_head *prev = lists[l];
@@ -145,6 +183,9 @@ static int check_cache(struct kmem_cache *s, struct seq_buf *out)
 	if (objects != s->stats.objects_total)
 		finding(&c, "S5 %s: the slabs hold %lu objects, objects_total says %lu\n",
 			s->name, objects, s->stats.objects_total);
+	/* Repairs come after the walk: isolation moves slabs between lists. */
+	for (unsigned int i = 0; i < c.nr_isolate; i++)
+		isolate_slab(s, c.isolate[i].page, c.isolate[i].obj);
 	spin_unlock_irqrestore(&s->lock, flags);
 	return c.bad;
 }

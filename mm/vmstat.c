@@ -59,7 +59,9 @@ static void show_zoneinfo(struct seq_buf *s, const char *arg)
 	(void)arg;
 	for (int z = 0; z < MAX_NR_ZONES; z++) {
 		struct zone *zone = &zones[z];
+		unsigned long flags;
 
+		spin_lock_irqsave(&zone->lock, flags);
 		seq_printf(s, "Node %d, zone %8s", 0, zone->name);
 		seq_printf(s,
 			   "\n  pages free     %lu"
@@ -77,12 +79,13 @@ static void show_zoneinfo(struct seq_buf *s, const char *arg)
 			   zone->watermark[WMARK_HIGH],
 			   zone->spanned_pages, zone->present_pages,
 			   zone->managed_pages, 0UL);
-		if (!populated_zone(zone)) {
+		if (populated_zone(zone)) {
+			seq_printf(s, "\n      %-12s %lu", "nr_free_pages", zone->free_pages);
+			seq_printf(s, "\n  start_pfn:           %lu\n", zone->zone_start_pfn);
+		} else {
 			seq_printf(s, "\n");
-			continue;
 		}
-		seq_printf(s, "\n      %-12s %lu", "nr_free_pages", zone->free_pages);
-		seq_printf(s, "\n  start_pfn:           %lu\n", zone->zone_start_pfn);
+		spin_unlock_irqrestore(&zone->lock, flags);
 	}
 }
 
@@ -235,14 +238,17 @@ size_t mm_proc_list(const char **paths, size_t max)
 {
 	size_t n = 0;
 
+	/* Directory prefixes (/sys/kernel/slab/) are not reports themselves:
+	 * mm_proc_read refuses them, so they are not listed. */
 	for (size_t i = 0; i < ARRAY_SIZE(proc_entries) && n < max; i++)
-		paths[n++] = proc_entries[i].path;
+		if (!proc_entries[i].prefix)
+			paths[n++] = proc_entries[i].path;
 	return n;
 }
 
 ssize_t mm_proc_read(const char *path, char *buf, size_t size)
 {
-	if (!path || !buf || size == 0)
+	if (!path || !buf)
 		return -EINVAL;
 	for (size_t i = 0; i < ARRAY_SIZE(proc_entries); i++) {
 		const struct mm_proc_entry *e = &proc_entries[i];
@@ -260,15 +266,19 @@ ssize_t mm_proc_read(const char *path, char *buf, size_t size)
 		struct seq_buf s = { .buf = buf, .size = size, .len = 0,
 				     .overflow = false };
 
-		buf[0] = '\0';
-		e->show(&s, arg);
-		if (s.overflow || s.len >= size) {
+		/* size 0 still renders (into nothing) to tell -ENOENT from
+		 * -ENOSPC; buf is left untouched then. */
+		if (size)
 			buf[0] = '\0';
-			return -ENOSPC;
-		}
+		e->show(&s, arg);
 		if (s.len == 0 && e->prefix) {
 			/* A directory entry that named nothing: no such file. */
 			return -ENOENT;
+		}
+		if (s.overflow || s.len >= size) {
+			if (size)
+				buf[0] = '\0';
+			return -ENOSPC;
 		}
 		buf[s.len] = '\0';
 		return (ssize_t)s.len;

@@ -2,9 +2,11 @@
 """tools/run-tests.py - what `make test` runs.
 
 Runs the host cmocka suites (TAP output, under ASan+UBSan as built) and
-the QEMU tests (tests/qemu/test_*.py, two VMs at a time), prints one line
-per test and the totals "N passed, N failed", and exits non-zero if
-anything failed.
+the QEMU tests (tests/qemu/test_*.py) in one pool of -j workers (2: this
+is a 2-core budget), longest first, prints one line per suite or test as
+it finishes and the totals "N passed, N failed" (host suites count their
+cmocka tests, a QEMU test counts once), and exits non-zero if anything
+failed.
 
     tools/run-tests.py [--host-only|--qemu-only] [-k PATTERN] [HOST_BINARIES...]
 """
@@ -81,34 +83,48 @@ def main():
     total_pass = total_fail = 0
     failures = []
 
+    # One pool for everything: host suites and QEMU boots share the CPUs,
+    # the longest jobs start first so the run ends as early as it can.
+    jobs = []
     if not args.qemu_only:
-        print("== host suites (cmocka, sanitizers as built)")
         for path in args.host:
             name = os.path.basename(path)
             if args.pattern and not re.search(args.pattern, name):
                 continue
-            passed, failed, out, secs = run_host_suite(path)
+            slow = any(w in name for w in ("random", "threads", "failslab"))
+            jobs.append((0 if slow else 2, "host", name, path))
+    if not args.host_only:
+        for name, fn in discover_qemu_tests(args.pattern):
+            jobs.append((1, "qemu", name, fn))
+    jobs.sort(key=lambda j: j[0])
+    print("== %d host suites (cmocka, sanitizers as built) and %d QEMU tests, %d at a time"
+          % (sum(1 for j in jobs if j[1] == "host"), sum(1 for j in jobs if j[1] == "qemu"),
+             args.jobs))
+    sys.stdout.flush()
+
+    def run(job):
+        _, kind, name, what = job
+        if kind == "host":
+            passed, failed, out, secs = run_host_suite(what)
+            return kind, name, passed, failed, out[-6000:], secs
+        name, ok, detail, secs = run_qemu_test((name, what))
+        return kind, name, int(ok), int(not ok), detail, secs
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        futures = [pool.submit(run, j) for j in jobs]
+        for fut in concurrent.futures.as_completed(futures):
+            kind, name, passed, failed, detail, secs = fut.result()
             total_pass += passed
             total_fail += failed
             status = "ok" if failed == 0 else "FAIL"
-            print("%-4s %-28s %5d passed, %d failed (%.1fs)" % (status, name, passed, failed, secs))
-            if failed:
-                failures.append((name, out[-6000:]))
+            if kind == "host":
+                print("%-4s %-56s %5d passed, %d failed (%.1fs)"
+                      % (status, "host: " + name, passed, failed, secs))
+            else:
+                print("%-4s %-56s (%.1fs)" % (status, "qemu: " + name, secs))
             sys.stdout.flush()
-
-    if not args.host_only:
-        tests = discover_qemu_tests(args.pattern)
-        print("== QEMU tests (%d, %d at a time)" % (len(tests), args.jobs))
-        sys.stdout.flush()
-        with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
-            for name, ok, detail, secs in pool.map(run_qemu_test, tests):
-                print("%-4s %-60s (%.1fs)" % ("ok" if ok else "FAIL", name, secs))
-                sys.stdout.flush()
-                if ok:
-                    total_pass += 1
-                else:
-                    total_fail += 1
-                    failures.append((name, detail))
+            if failed:
+                failures.append((name, detail))
 
     for name, detail in failures:
         print("\n---- %s failed:\n%s" % (name, detail.rstrip()))

@@ -9,6 +9,7 @@
 
 #include "arch/x86/arch.h"
 #include "arch/x86/irq.h"
+#include "arch/x86/traps.h"
 
 #include <stddef.h>
 
@@ -30,6 +31,7 @@ static void timer_irq(void *ctx)
 {
 	(void)ctx;
 	jiffies++;
+	stack_canary_check();
 	if (tick_hook)
 		tick_hook(tick_hook_ctx);
 }

@@ -127,9 +127,10 @@ void *mm_port_kmap(phys_addr_t pa)
 	if (kmap_depth < MM_PORT_KMAP_SLOTS && pa < 0x100000000ULL) {
 		uintptr_t slot_va = KMAP_BASE + kmap_depth * PAGE_SIZE;
 
+		/* No flush needed: the slot was not present (kunmap flushed
+		 * it), and x86 never caches a not-present translation. */
 		kmap_pte[kmap_depth] = ((uint32_t)pa & ~(PAGE_SIZE - 1)) |
 				       PTE_PRESENT | PTE_WRITE;
-		invlpg(slot_va);
 		kmap_depth++;
 		va = (void *)slot_va;
 	}

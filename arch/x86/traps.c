@@ -53,6 +53,21 @@ extern char boot_stack_bottom[], boot_stack_top[];
 extern char _text[], _etext[];
 
 #define BACKTRACE_MAX_FRAMES	16
+#define STACK_CANARY		0x57ac4ca7u
+
+void stack_canary_init(void)
+{
+	*(volatile uint32_t *)(void *)boot_stack_bottom = STACK_CANARY;
+}
+
+void stack_canary_check(void)
+{
+	if (*(volatile uint32_t *)(void *)boot_stack_bottom != STACK_CANARY) {
+		stack_canary_init();	/* panic itself needs the stack */
+		panic("kernel stack overflow: the %u-byte boot stack was exhausted",
+		      (unsigned int)(boot_stack_top - boot_stack_bottom));
+	}
+}
 
 static bool is_kernel_text(uint32_t addr)
 {
@@ -141,6 +156,8 @@ void trap_dispatch(struct trap_frame *tf)
 
 	uint32_t cr2 = tf->vector == VEC_PAGE_FAULT ? read_cr2() : 0;
 	struct fault_catcher *fc = catcher;
+
+	stack_canary_check();
 
 	if (fc) {
 		catcher = fc->prev;	/* pop before reporting: no loops */

@@ -67,6 +67,15 @@ struct fault_catcher {
 void fault_catcher_arm(struct fault_catcher *fc);
 void fault_catcher_disarm(void);
 
+/*
+ * The boot stack has no guard page (lowmem is mapped with 4 MiB pages), so
+ * its lowest word holds a canary that the timer interrupt and the trap
+ * handler check: an overflow panics with a clear message instead of
+ * silently corrupting .bss.
+ */
+void stack_canary_init(void);
+void stack_canary_check(void);
+
 /* Prints a backtrace by walking saved frame pointers from ebp. */
 void show_backtrace(uint32_t eip, uint32_t ebp);
 

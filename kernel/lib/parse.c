@@ -34,9 +34,11 @@ static int parse_prefix(const char *s, unsigned int base,
 		    digit_value(p[2]) < 16) {
 			base = 16;
 			p += 2;
-		} else if (p[0] == '0' && p[1] >= '0' && p[1] <= '7') {
+		} else if (p[0] == '0') {
+			/* Octal, as C and Linux read "0..": "08" is an error,
+			 * not decimal 8.  The 0 is an octal digit itself, so
+			 * "0" alone still parses. */
 			base = 8;
-			p++;
 		} else {
 			base = 10;
 		}

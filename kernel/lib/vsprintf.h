@@ -8,7 +8,8 @@
  * all as C99 specifies.  Pointers follow Linux, not libc:
  *   %p, %px  the raw value as zero-padded hex, no "0x" (8 digits on i386)
  *   %pS      "function+0xoff/0xsize" from the symbol table (kallsyms in the
- *            kernel, the dynamic symbol table on the host), or the %px form
+ *            kernel, the dynamic symbol table on the host: "function+0xoff"),
+ *            or "0x" and the address in hex when no symbol contains it
  * %n is refused (prints nothing and consumes its argument) and an unknown
  * conversion is copied to the output literally, so a bad format string in a
  * report can never corrupt memory.

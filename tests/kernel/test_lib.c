@@ -1,12 +1,13 @@
 /*
  * tests/kernel/test_lib.c - the kernel library under the real kernel:
  * printk formats (the shapes Linux's reports use), number parsing and the
- * command-line parser.
+ * command-line parser; and the test runner's own helpers.
  */
 #include "kernel/ktest.h"
 #include "kernel/lib/parse.h"
 #include "kernel/lib/string.h"
 #include "kernel/lib/vsprintf.h"
+#include "kernel/printk.h"
 
 KTEST(printk, formats_linux_reports_use)
 {
@@ -62,4 +63,29 @@ KTEST(parse, strict_numbers_and_sizes)
 	KT_EXPECT(kstrtoul("99999999999999999999999", 0, &v) < 0);
 	KT_EXPECT_EQ(parse_size("128M", &s), 0);
 	KT_EXPECT_EQ(s, 128ULL << 20);
+}
+
+/* ---- the test runner's own helpers ------------------------------------- */
+
+KTEST(ktest, expect_eq_evaluates_each_operand_once)
+{
+	unsigned int a = 0, b = 0;
+
+	KT_EXPECT_EQ(++a, 1);
+	KT_EXPECT_EQ(1, ++b);
+	KT_EXPECT_EQ(a, 1);
+	KT_EXPECT_EQ(b, 1);
+}
+
+KTEST(ktest, log_search_sees_only_messages_after_the_mark)
+{
+	printk("ktest: log probe before the mark\n");
+	ktest_log_mark();
+	KT_EXPECT(!ktest_log_seen("ktest: log probe before the mark"));
+	KT_EXPECT(!ktest_log_seen("ktest: log probe after the mark"));
+	printk("ktest: log probe after the mark\n");
+	KT_EXPECT(ktest_log_seen("ktest: log probe after the mark"));
+	KT_EXPECT(ktest_log_seen("probe after"));
+	ktest_log_mark();
+	KT_EXPECT(!ktest_log_seen("ktest: log probe after the mark"));
 }
