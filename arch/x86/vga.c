@@ -172,8 +172,14 @@ void vga_write(const char *s, size_t n)
 			col = 0;
 			break;
 		case '\b':
-			if (col > 0)
+			/* Back over the line wrap too, so erasing a command
+			 * longer than one row works as on a serial terminal. */
+			if (col > 0) {
 				col--;
+			} else if (row > 0) {
+				row--;
+				col = VGA_COLS - 1;
+			}
 			break;
 		case '\t':
 			do {

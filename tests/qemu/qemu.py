@@ -24,6 +24,8 @@ BUILD = os.environ.get("MM_BUILD", os.path.join(ROOT, "build"))
 KERNEL = os.path.join(BUILD, "kernel.elf")
 PROMPT = "mm> "
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+# A complete sequence at a position (used to spot one cut in half).
+ANSI_END = re.compile(r"\x1b(\[[0-9;?]*[A-Za-z]|[^\[])")
 
 
 class TestFailure(Exception):
@@ -54,6 +56,7 @@ class Qemu:
         self.default_timeout = timeout or float(os.environ.get("MM_QEMU_TIMEOUT", "60"))
         self.extra = list(extra)
         self.buf = ""          # everything received, ANSI codes removed
+        self.pending = ""      # the start of an escape sequence cut by a read
         self.pos = 0           # how far expect() has consumed self.buf
         self.proc = None
         self.exit_code = None
@@ -97,7 +100,13 @@ class Qemu:
         data = os.read(self.proc.stdout.fileno(), 65536)
         if not data:
             return False
-        text = data.decode("latin-1").replace("\r", "")
+        text = self.pending + data.decode("latin-1").replace("\r", "")
+        # An escape sequence cut by the read boundary waits for the rest.
+        cut = text.rfind("\x1b")
+        if cut >= 0 and not ANSI_END.match(text, cut):
+            text, self.pending = text[:cut], text[cut:]
+        else:
+            self.pending = ""
         self.buf += ANSI.sub("", text)
         return True
 
