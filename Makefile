@@ -294,9 +294,15 @@ run: $(KERNEL_ISO)
 		$(if $(filter 1,$(VGA)),,-display none)
 
 # QEMU waits for gdb on :1234 before the first instruction; gdb loads the
-# symbols and the helpers in tools/gdb/mm.gdb.  See README.md.
+# symbols and the helpers in tools/gdb/mm.gdb and owns this terminal.  The
+# kernel's console is on TCP port DEBUG_PORT: `telnet localhost 4555` (or
+# `nc localhost 4555`) in another terminal shows it and types into the
+# shell.  See README.md.
+DEBUG_PORT ?= 4555
 debug: $(KERNEL_ISO)
-	tools/qemu-run.sh -cdrom $(KERNEL_ISO) $(QEMU_FLAGS) -serial mon:stdio \
+	@echo "make debug: kernel console on tcp port $(DEBUG_PORT) (telnet localhost $(DEBUG_PORT))"
+	tools/qemu-run.sh -cdrom $(KERNEL_ISO) $(QEMU_FLAGS) \
+		-serial tcp::$(DEBUG_PORT),server=on,wait=off -monitor none \
 		-display none -s -S & \
 	gdb -q -x tools/gdb/mm.gdb $(KERNEL_ELF); \
 	kill %1 2>/dev/null; wait

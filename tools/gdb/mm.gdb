@@ -11,14 +11,16 @@ echo \nmm.gdb: connected; 'continue' boots to kmain.  Helpers: buddyinfo, pfn AD
 # Print the free counts per zone and order from the live kernel.
 define buddyinfo
   set $z = 0
-  while $z < nr_zones
-    printf "zone %-8s", zones[$z].name
-    set $o = 0
-    while $o < 11
-      printf " %6lu", zones[$z].free_area[$o].nr_free
-      set $o = $o + 1
+  while $z < sizeof(zones) / sizeof(zones[0])
+    if zones[$z].present_pages != 0
+      printf "zone %8s", zones[$z].name
+      set $o = 0
+      while $o < 11
+        printf " %6lu", zones[$z].free_area[$o].nr_free
+        set $o = $o + 1
+      end
+      printf "\n"
     end
-    printf "\n"
     set $z = $z + 1
   end
 end
