@@ -303,9 +303,9 @@ debug: $(KERNEL_ISO)
 	@echo "make debug: kernel console on tcp port $(DEBUG_PORT) (telnet localhost $(DEBUG_PORT))"
 	tools/qemu-run.sh -cdrom $(KERNEL_ISO) $(QEMU_FLAGS) \
 		-serial tcp::$(DEBUG_PORT),server=on,wait=off -monitor none \
-		-display none -s -S & \
+		-display none -s -S & qemu=$$!; \
 	gdb -q -x tools/gdb/mm.gdb $(KERNEL_ELF); \
-	kill %1 2>/dev/null; wait
+	kill $$qemu 2>/dev/null; wait $$qemu 2>/dev/null; true
 
 # ---- tests ----------------------------------------------------------------------
 
