@@ -6,7 +6,11 @@
 # becomes 0; 35 (0x11: failure, e.g. an oops or failed ktest) stays 35 so
 # scripts can tell it from QEMU's own errors.  A TERM/INT/HUP sent to this
 # script stops QEMU too.
-qemu-system-i386 "$@" &
+# QEMU runs in the background so that signals can be forwarded; a
+# background job's stdin would be /dev/null, so the terminal is passed on
+# through fd 3 (dash ignores a plain <&0 here).
+exec 3<&0
+qemu-system-i386 "$@" <&3 3<&- &
 pid=$!
 trap 'kill $pid 2>/dev/null' TERM INT HUP
 # wait returns early when a trapped signal arrives: wait again for QEMU.
