@@ -8,7 +8,7 @@
  *                           for the CSV that tools/lab-kernel.py collects
  *   lab replay - [options]  replay a trace typed or pasted on the serial
  *                           console, ended by a line with a single "."
- *                           (or Ctrl-D)
+ *                           (or Ctrl-D); up to 64 MiB, kept in memory
  *
  * Results and diagnostics go to the console; there is no progress output
  * (it would interleave with the CSV).  The lab uses mm as if it were its
@@ -23,15 +23,17 @@
 #include "mm/mm.h"
 
 #define LAB_ARGS_MAX	(SHELL_MAX_ARGS + 2)
-#define TRACE_BUF_MIN	(64 * 1024)
+#define TRACE_CHUNK	(1024 * 1024)	/* kmalloc'd pieces of a pasted trace */
+#define TRACE_CHUNKS	64		/* so at most 64 MiB */
 #define CTRL_D		0x04
 #define LAB_EIO		5	/* Linux's EIO, what lab_run returns for a bad trace */
 
 /* A trace read from the console once, then served from memory to each
- * allocator's pass. */
+ * allocator's pass (allocated before the lab takes its baselines, so it
+ * is never counted as an allocator's). */
 struct console_trace {
-	char *buf;
-	size_t len, cap, pos;
+	char *chunk[TRACE_CHUNKS];
+	size_t len, pos;
 	bool loaded;
 	int error;
 };
@@ -55,23 +57,31 @@ static int getc_blocking(void)
 
 static bool trace_append(struct console_trace *t, const char *s, size_t n)
 {
-	if (t->len + n > t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : TRACE_BUF_MIN;
+	while (n) {
+		size_t i = t->len / TRACE_CHUNK, off = t->len % TRACE_CHUNK;
+		size_t room = TRACE_CHUNK - off;
 
-		while (cap < t->len + n)
-			cap *= 2;
-		if (cap > KMALLOC_MAX_SIZE)
+		if (i == TRACE_CHUNKS)
 			return false;
-		char *nb = krealloc(t->buf, cap, GFP_KERNEL | __GFP_NOWARN);
-
-		if (!nb)
-			return false;
-		t->buf = nb;
-		t->cap = cap;
+		if (!t->chunk[i]) {
+			t->chunk[i] = kmalloc(TRACE_CHUNK, GFP_KERNEL | __GFP_NOWARN);
+			if (!t->chunk[i])
+				return false;
+		}
+		if (room > n)
+			room = n;
+		memcpy(t->chunk[i] + off, s, room);
+		t->len += room;
+		s += room;
+		n -= room;
 	}
-	memcpy(t->buf + t->len, s, n);
-	t->len += n;
 	return true;
+}
+
+static void trace_free(struct console_trace *t)
+{
+	for (size_t i = 0; i < TRACE_CHUNKS; i++)
+		kfree(t->chunk[i]);
 }
 
 /* Keeps this much of a line: more than the lab's 255-character limit, so
@@ -104,8 +114,11 @@ static int trace_load(struct console_trace *t)
 			if (n == 1 && line[0] == '.')
 				break;
 			if (!trace_append(t, line, min(n, sizeof(line))) ||
-			    !trace_append(t, "\n", 1))
+			    !trace_append(t, "\n", 1)) {
+				kprintf("lab: no room for the trace (at most %d MiB)\n",
+					TRACE_CHUNKS * TRACE_CHUNK >> 20);
 				return -ENOMEM;
+			}
 			n = 0;
 			if (c == CTRL_D)
 				break;
@@ -143,10 +156,14 @@ static long trace_read(void *ctx, char *buf, size_t size)
 {
 	struct console_trace *t = ctx;
 	size_t n = t->len - t->pos;
+	size_t off = t->pos % TRACE_CHUNK;
 
+	/* One chunk at a time. */
 	if (n > size)
 		n = size;
-	memcpy(buf, t->buf + t->pos, n);
+	if (n > TRACE_CHUNK - off)
+		n = TRACE_CHUNK - off;
+	memcpy(buf, t->chunk[t->pos / TRACE_CHUNK] + off, n);
 	t->pos += n;
 	return (long)n;
 }
@@ -184,7 +201,7 @@ static int cmd_lab(int argc, char **argv)
 
 	int err = lab_run(&env, n, args);
 
-	kfree(trace.buf);
+	trace_free(&trace);
 	if (err)
 		return shell_error(argv[0], "%s failed (error %d)", argv[1], err);
 	return 0;

@@ -14,8 +14,9 @@
  *   --out FILE       write the results to FILE instead of stdout
  *   --quiet          no progress on stderr
  *
- * Progress goes to stderr (a line that rewrites itself on a terminal,
- * every 10% otherwise); diagnostics (bad options, bad trace lines) too.
+ * Progress goes to stderr (a line that rewrites itself on a terminal, a
+ * line per quarter otherwise, after the first second); diagnostics (bad
+ * options, bad trace lines) too.
  * Exit status: 0 success, 1 the experiment failed, 2 usage error.
  */
 #define _GNU_SOURCE
@@ -91,7 +92,9 @@ static void progress(void *ctx, const char *what, unsigned long done, unsigned l
 			return;
 		fprintf(stderr, "\r\033[K  %s: %3d%% (%.0fs)", what, pct, elapsed(cli));
 	} else {
-		if (pct / 10 == cli->last_pct / 10 && cli->last_pct >= 0)
+		/* A log: a line per quarter, and only for runs long enough
+		 * to wonder about. */
+		if ((pct / 25 == cli->last_pct / 25 && cli->last_pct >= 0) || elapsed(cli) < 1)
 			return;
 		fprintf(stderr, "  %s: %3d%% (%.0fs)\n", what, pct, elapsed(cli));
 	}

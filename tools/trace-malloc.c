@@ -121,7 +121,7 @@ static void put_str(const char *s)
 	put(s, strlen(s));
 }
 
-/* ---- pointer -> ID table (open addressing, linear probing) ---------------- */
+/* ---- pointer -> ID table (open addressing, linear probing) ------------- */
 
 static size_t hash_ptr(uintptr_t p)
 {
@@ -200,7 +200,7 @@ static uint64_t table_remove(uintptr_t p)
 	return 0;
 }
 
-/* ---- files ------------------------------------------------------------------ */
+/* ---- files ------------------------------------------------------------- */
 
 /* The template with every "%p" replaced by the pid. */
 static void expand_path(char *dst, size_t size)
@@ -335,7 +335,7 @@ __attribute__((destructor)) static void trace_malloc_fini(void)
 	busy--;
 }
 
-/* ---- recording ------------------------------------------------------------------ */
+/* ---- recording --------------------------------------------------------- */
 
 static bool recording(void)
 {

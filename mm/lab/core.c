@@ -158,7 +158,7 @@ static bool experiment_takes(const struct lab_experiment *e, const char *name)
 	return list_has(COMMON_OPTIONS, name) || list_has(e->options, name);
 }
 
-/* ---- option values ------------------------------------------------------------ */
+/* ---- option values ----------------------------------------------------- */
 
 static int parse_number(const char *s, bool size, unsigned long long *v)
 {
@@ -381,7 +381,7 @@ static int parse_defaults(struct lab_ctx *c, const char *defaults)
 	return parse_args(c, argc, argv);
 }
 
-/* ---- output ------------------------------------------------------------------------ */
+/* ---- output ------------------------------------------------------------ */
 
 static void emit(struct lab_ctx *c, const char *s, size_t n)
 {
@@ -570,7 +570,7 @@ void lab_row_end(struct lab_ctx *c)
 	c->rows++;
 }
 
-/* ---- entry points ----------------------------------------------------------------------- */
+/* ---- entry points ------------------------------------------------------ */
 
 static const struct lab_experiment *find_experiment(const char *name)
 {

@@ -122,7 +122,7 @@ static int colour_run(struct lab_ctx *c)
 
 		cap = max(cap, c->o.slabs * ((PAGE_SIZE << SLAB_MAX_ORDER) / size));
 	}
-	void **ptrs = lab_alloc(c, cap * sizeof(void *));
+	void **ptrs = lab_alloc(c, lab_array_bytes(cap, sizeof(void *)));
 
 	if (!ptrs)
 		return -ENOMEM;
@@ -136,7 +136,7 @@ static int colour_run(struct lab_ctx *c)
 			err = colour_one(c, c->o.sizes[i], on, ptrs, cap);
 		lab_progress(c, i + 1, c->o.nr_sizes);
 	}
-	lab_free(c, ptrs, cap * sizeof(void *));
+	lab_free(c, ptrs, lab_array_bytes(cap, sizeof(void *)));
 	return err;
 }
 

@@ -18,8 +18,11 @@
  * --ops counts allocations and frees after the first W allocations.
  *
  * Columns: mode, pattern, working_set, ops, ctor_calls, ctor_per_alloc,
- * slabs_created, and cycles per operation (an allocation including any
- * construction, or a free): median, p99, p999, max, mean.
+ * objects_per_slab, slabs_created (a working set of W needs
+ * ceil(W / objects_per_slab); more means slabs were given back and made
+ * again, constructors included), cycles per allocation (including any
+ * construction): alloc_median, alloc_p99, alloc_p999, alloc_max; cycles
+ * per free: free_median, free_max; and mean_per_op over both.
  */
 #include "mm/lab/lab_internal.h"
 
@@ -49,9 +52,20 @@ struct ctor_run {
 	struct kmem_cache *s;
 	bool per_alloc;
 	void **live;
-	uint32_t *samples;
-	unsigned long nr_samples, cap, allocs, bad;
+	uint32_t *a_samples, *f_samples;	/* allocations, frees */
+	unsigned long nr_a, nr_f, cap, allocs, bad;
+	uint64_t sum;
 };
+
+static void add_sample(struct ctor_run *cr, uint32_t *samples, unsigned long *n,
+		       uint64_t t)
+{
+	uint32_t v = (uint32_t)min(t, (uint64_t)0xffffffffu);
+
+	if (*n < cr->cap)
+		samples[(*n)++] = v;
+	cr->sum += v;
+}
 
 static void *timed_alloc(struct ctor_run *cr)
 {
@@ -60,10 +74,7 @@ static void *timed_alloc(struct ctor_run *cr)
 
 	if (p && cr->per_alloc)
 		expensive_ctor(p);
-	uint64_t t = lab_cycles(cr->c) - t0;
-
-	if (cr->nr_samples < cr->cap)
-		cr->samples[cr->nr_samples++] = (uint32_t)min(t, (uint64_t)0xffffffffu);
+	add_sample(cr, cr->a_samples, &cr->nr_a, lab_cycles(cr->c) - t0);
 	/* The object must come back constructed in both modes. */
 	if (p && *(uint32_t *)p != CTOR_MAGIC)
 		cr->bad++;
@@ -76,10 +87,7 @@ static void timed_free(struct ctor_run *cr, void *p)
 	uint64_t t0 = lab_cycles(cr->c);
 
 	kmem_cache_free(cr->s, p);
-	uint64_t t = lab_cycles(cr->c) - t0;
-
-	if (cr->nr_samples < cr->cap)
-		cr->samples[cr->nr_samples++] = (uint32_t)min(t, (uint64_t)0xffffffffu);
+	add_sample(cr, cr->f_samples, &cr->nr_f, lab_cycles(cr->c) - t0);
 }
 
 static int ctor_one(struct lab_ctx *c, struct ctor_run *cr, bool per_alloc,
@@ -87,18 +95,20 @@ static int ctor_one(struct lab_ctx *c, struct ctor_run *cr, bool per_alloc,
 {
 	unsigned int size = c->o.sizes[0];
 	struct kmem_cache_stats st;
-	uint64_t sum = 0;
+	struct kmem_cache_layout l;
 
 	cr->per_alloc = per_alloc;
 	cr->s = kmem_cache_create("lab-ctor", size, 0, 0, per_alloc ? NULL : expensive_ctor);
 	if (!cr->s)
 		return -ENOMEM;
+	kmem_cache_get_layout(cr->s, &l);
 	ctor_count = 0;
-	cr->nr_samples = cr->allocs = cr->bad = 0;
+	cr->allocs = cr->bad = 0;
 
 	for (unsigned int i = 0; i < ws; i++)
 		cr->live[i] = timed_alloc(cr);
-	cr->nr_samples = 0;	/* the warm-up is not measured */
+	cr->nr_a = cr->nr_f = 0;	/* the warm-up is not measured */
+	cr->sum = 0;
 
 	unsigned long ops = 0;
 
@@ -126,9 +136,8 @@ static int ctor_one(struct lab_ctx *c, struct ctor_run *cr, bool per_alloc,
 
 	if (cr->bad)
 		lab_diag(c, "lab ctor: %lu objects came back unconstructed", cr->bad);
-	for (unsigned long i = 0; i < cr->nr_samples; i++)
-		sum += cr->samples[i];
-	lab_sort_u32(cr->samples, cr->nr_samples);
+	lab_sort_u32(cr->a_samples, cr->nr_a);
+	lab_sort_u32(cr->f_samples, cr->nr_f);
 
 	lab_cell_str(c, per_alloc ? "per-alloc" : "cached");
 	lab_cell_str(c, batch ? "batch" : "steady");
@@ -136,12 +145,15 @@ static int ctor_one(struct lab_ctx *c, struct ctor_run *cr, bool per_alloc,
 	lab_cell_u64(c, ops);
 	lab_cell_u64(c, ctor_count);
 	lab_cell_ratio(c, ctor_count, cr->allocs);
+	lab_cell_u64(c, l.objects);
 	lab_cell_u64(c, st.slabs_created);
-	lab_cell_u64(c, lab_percentile(cr->samples, cr->nr_samples, 50000));
-	lab_cell_u64(c, lab_percentile(cr->samples, cr->nr_samples, 99000));
-	lab_cell_u64(c, lab_percentile(cr->samples, cr->nr_samples, 99900));
-	lab_cell_u64(c, cr->nr_samples ? cr->samples[cr->nr_samples - 1] : 0);
-	lab_cell_u64(c, cr->nr_samples ? sum / cr->nr_samples : 0);
+	lab_cell_u64(c, lab_percentile(cr->a_samples, cr->nr_a, 50000));
+	lab_cell_u64(c, lab_percentile(cr->a_samples, cr->nr_a, 99000));
+	lab_cell_u64(c, lab_percentile(cr->a_samples, cr->nr_a, 99900));
+	lab_cell_u64(c, cr->nr_a ? cr->a_samples[cr->nr_a - 1] : 0);
+	lab_cell_u64(c, lab_percentile(cr->f_samples, cr->nr_f, 50000));
+	lab_cell_u64(c, cr->nr_f ? cr->f_samples[cr->nr_f - 1] : 0);
+	lab_cell_u64(c, cr->nr_a + cr->nr_f ? cr->sum / (cr->nr_a + cr->nr_f) : 0);
 	lab_row_end(c);
 	return 0;
 }
@@ -160,17 +172,18 @@ static int ctor_run(struct lab_ctx *c)
 	}
 	ctor_rounds = c->o.ctor_work;
 	ctor_words = c->o.sizes[0] / sizeof(uint32_t);
-	/* One sample per op, plus a working set's worth of slack for the
-	 * last batch. */
-	cr.cap = c->o.ops + max_ws;
-	cr.live = lab_alloc(c, max_ws * sizeof(void *));
-	cr.samples = lab_alloc(c, cr.cap * sizeof(uint32_t));
-	if (!cr.live || !cr.samples) {
+	/* At most one sample per op of each kind. */
+	cr.cap = c->o.ops;
+	cr.live = lab_alloc(c, lab_array_bytes(max_ws, sizeof(void *)));
+	cr.a_samples = lab_alloc(c, lab_array_bytes(cr.cap, sizeof(uint32_t)));
+	cr.f_samples = lab_alloc(c, lab_array_bytes(cr.cap, sizeof(uint32_t)));
+	if (!cr.live || !cr.a_samples || !cr.f_samples) {
 		err = -ENOMEM;
 		goto out;
 	}
-	lab_table(c, "mode,pattern,working_set,ops,ctor_calls,ctor_per_alloc,slabs_created,"
-		     "cycles_median,cycles_p99,cycles_p999,cycles_max,cycles_mean");
+	lab_table(c, "mode,pattern,working_set,ops,ctor_calls,ctor_per_alloc,objects_per_slab,"
+		     "slabs_created,alloc_median,alloc_p99,alloc_p999,alloc_max,free_median,"
+		     "free_max,mean_per_op");
 
 	unsigned long steps = 4UL * c->o.nr_sets, step = 0;
 
@@ -181,14 +194,15 @@ static int ctor_run(struct lab_ctx *c)
 				lab_progress(c, ++step, steps);
 			}
 out:
-	lab_free(c, cr.live, max_ws * sizeof(void *));
-	lab_free(c, cr.samples, cr.cap * sizeof(uint32_t));
+	lab_free(c, cr.live, lab_array_bytes(max_ws, sizeof(void *)));
+	lab_free(c, cr.a_samples, lab_array_bytes(cr.cap, sizeof(uint32_t)));
+	lab_free(c, cr.f_samples, lab_array_bytes(cr.cap, sizeof(uint32_t)));
 	return err;
 }
 
 const struct lab_experiment lab_exp_ctor = {
 	.name = "ctor",
-	.summary = "object caching: constructor calls and cycles, constructed once per slab vs per allocation",
+	.summary = "object caching: constructor calls and cycles, once per slab vs every allocation",
 	.options = "sizes,sets,ops,ctor-work",
 	.defaults = "--sizes 512 --sets 1,16,256 --ops 20000 --ctor-work 4",
 	.run = ctor_run,

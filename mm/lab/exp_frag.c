@@ -6,12 +6,10 @@
  * The workload runs in a budget: a ballast (mem.c) holds all other free
  * memory, and --budget bytes are given back as whole 4 MiB blocks, so
  * every allocator starts from the same unfragmented free memory on every
- * machine, and the buddy counts below describe the budget only.  The
- * lab's bookkeeping is allocated before the ballast (a trace's ID table
- * may still grow during the run; it is then subtracted from taken_pages
- * but does take room in the budget, and allocations are refused, counted
- * as failed, while fewer than 1 MiB of the budget is free, so that the
- * table can always grow).
+ * machine, and the buddy counts below describe the budget only.  All of
+ * the lab's bookkeeping is allocated before the ballast (a trace is read
+ * once to size it), so the budget holds nothing but the allocator's
+ * pages; an allocation that does not fit fails and is counted.
  *
  * Each sample row (phase "run", --samples of them evenly spaced; "end"
  * after the workload has freed everything; "settled" once the allocator
@@ -59,73 +57,82 @@ static void sample(struct lab_ctx *c, struct lab_runner *r, const char *phase)
 	lab_row_end(c);
 }
 
-static struct lab_source *open_workload(struct lab_ctx *c)
+/*
+ * Opens the workload and sizes everything the run will need before the
+ * ballast is in place: a synthetic workload's slot table is known from
+ * its options; a trace is read once (its bad lines are reported on this
+ * first pass only), rewound, and the runner's slot table grown to the
+ * most slots it used.  *total is the number of ops, for spacing samples.
+ */
+static struct lab_source *prepare_workload(struct lab_ctx *c, struct lab_runner *r,
+					   unsigned long *total, int *err)
 {
-	if (c->o.trace[0])
-		return lab_trace_create(c, c->o.trace);
-	return lab_synthetic_create(c);
-}
-
-/* Ops the workload will produce (a pass over a trace), for spacing the
- * samples; 0 on error. */
-static unsigned long count_ops(struct lab_ctx *c, int *err)
-{
-	struct lab_source *src = open_workload(c);
+	struct lab_source *src;
+	unsigned long slots;
 	struct lab_op op;
-	unsigned long n = 0;
 
-	if (!src) {
-		*err = c->o.trace[0] ? -EIO : -ENOMEM;
-		return 0;
-	}
-	if (!c->o.trace[0]) {
-		/* Synthetic: ops, then one free per object still alive,
-		 * which only running it tells; an upper bound is enough. */
-		n = src->total;
-		src->destroy(src);
-		return n;
-	}
-	while ((*err = src->next(src, &op)) > 0)
-		n++;
-	src->destroy(src);
-	c->trace_quiet = true;
-	if (*err < 0)
-		return 0;
 	*err = 0;
-	return n;
+	if (!c->o.trace[0]) {
+		src = lab_synthetic_create(c);
+		if (!src) {
+			*err = -ENOMEM;
+			return NULL;
+		}
+		/* Ops plus the frees of the final drain, at most. */
+		*total = src->total;
+		slots = c->o.live + (unsigned long)((unsigned long long)c->o.ops *
+						    c->o.longlived / 100) + 1;
+	} else {
+		src = lab_trace_create(c, c->o.trace);
+		if (!src) {
+			*err = -EIO;
+			return NULL;
+		}
+		*total = 0;
+		while ((*err = src->next(src, &op)) > 0)
+			++*total;
+		c->trace_quiet = true;
+		slots = lab_trace_slots(src);
+		if (!*err)
+			*err = lab_trace_rewind(src);
+		if (*err) {
+			src->destroy(src);
+			return NULL;
+		}
+	}
+	if (slots && !lab_vec_at(&r->slots, slots - 1)) {
+		src->destroy(src);
+		*err = -ENOMEM;
+		return NULL;
+	}
+	return src;
 }
 
-static int run_one(struct lab_ctx *c, enum lab_alloc_kind kind, unsigned long total)
+static int run_one(struct lab_ctx *c, enum lab_alloc_kind kind)
 {
 	struct lab_allocator a;
 	struct lab_runner r;
 	struct lab_ballast ballast;
 	struct lab_source *src;
 	struct lab_op op;
+	unsigned long total;
 	int err;
 
 	err = lab_allocator_init(c, &a, kind);
 	if (err)
 		return err;
-	src = open_workload(c);
-	if (!src) {
-		lab_allocator_destroy(&a);
-		return c->o.trace[0] ? -EIO : -ENOMEM;
-	}
 	lab_runner_init(&r, c, &a);
-	/* A synthetic workload's slot table, whole, before the ballast. */
-	if (!c->o.trace[0] && !lab_vec_at(&r.slots, c->o.live + c->o.ops / 100 *
-					   c->o.longlived + c->o.longlived + 1)) {
-		err = -ENOMEM;
-		goto out;
+	src = prepare_workload(c, &r, &total, &err);
+	if (!src) {
+		lab_runner_destroy(&r);
+		lab_allocator_destroy(&a);
+		return err;
 	}
 	err = lab_ballast_fill(c, &ballast, c->o.budget);
 	if (err)
 		goto out;
 	lab_runner_baseline(&r);
 	r.track_peak = true;
-	if (c->o.trace[0])
-		r.reserve_pages = LAB_RESERVE_PAGES / 4;
 	sample(c, &r, "run");
 
 	unsigned long every = total / c->o.samples ? total / c->o.samples : 1;
@@ -165,11 +172,6 @@ static int frag_run(struct lab_ctx *c)
 			 c->o.min_size, c->o.max_size);
 		return -EINVAL;
 	}
-	unsigned long total = count_ops(c, &err);
-
-	if (err)
-		return err;
-
 	n += (size_t)kscnprintf(cols + n, sizeof(cols) - n,
 				"allocator,phase,op,live_objects,live_kib,taken_pages,free_pages");
 	for (unsigned int o = 0; o < NR_PAGE_ORDERS; o++)
@@ -181,7 +183,7 @@ static int frag_run(struct lab_ctx *c)
 
 	for (unsigned int k = 0; k < c->o.nr_allocators && !err; k++) {
 		c->progress_last = 0;
-		err = run_one(c, c->o.allocators[k], total);
+		err = run_one(c, c->o.allocators[k]);
 	}
 	return err;
 }

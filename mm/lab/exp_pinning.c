@@ -110,8 +110,8 @@ static int pinning_run(struct lab_ctx *c)
 
 		cap = max(cap, n);
 	}
-	void **ptrs = lab_alloc(c, cap * sizeof(void *));
-	uint32_t *order = lab_alloc(c, cap * sizeof(uint32_t));
+	void **ptrs = lab_alloc(c, lab_array_bytes(cap, sizeof(void *)));
+	uint32_t *order = lab_alloc(c, lab_array_bytes(cap, sizeof(uint32_t)));
 	int err = 0;
 
 	if (!ptrs || !order) {
@@ -132,8 +132,8 @@ static int pinning_run(struct lab_ctx *c)
 		lab_progress(c, i + 1, c->o.nr_sizes);
 	}
 out:
-	lab_free(c, ptrs, cap * sizeof(void *));
-	lab_free(c, order, cap * sizeof(uint32_t));
+	lab_free(c, ptrs, lab_array_bytes(cap, sizeof(void *)));
+	lab_free(c, order, lab_array_bytes(cap, sizeof(uint32_t)));
 	return err;
 }
 

@@ -17,7 +17,9 @@
  * peak_live_kib (the most bytes requested and alive at once),
  * peak_taken_kib (the most memory taken from the buddy at once),
  * peak_taken_per_live (the two peaks' ratio: 1.000 is a perfect
- * allocator), cycles_per_op (time inside the allocator only).
+ * allocator), cycles_per_op (time inside the allocator only),
+ * searched_per_alloc (free blocks a fit heap looked at per allocation; 0
+ * for the others).
  */
 #include "mm/lab/lab_internal.h"
 
@@ -50,6 +52,10 @@ static int replay_one(struct lab_ctx *c, enum lab_alloc_kind kind)
 		lab_progress(c, r.ops, 0);
 	}
 	unsigned long unfreed = r.live_objects;
+	struct fit_stats fs = { 0 };
+
+	if (a.heap)
+		fit_get_stats(a.heap, &fs);
 
 	lab_runner_drain(&r);
 	lab_trace_get_counts(src, &tc);
@@ -73,6 +79,7 @@ static int replay_one(struct lab_ctx *c, enum lab_alloc_kind kind)
 	lab_cell_u64(c, (uint64_t)r.peak_taken * (PAGE_SIZE >> 10));
 	lab_cell_ratio(c, (uint64_t)r.peak_taken * PAGE_SIZE, r.peak_live_bytes);
 	lab_cell_ratio(c, r.cycles, r.ops);
+	lab_cell_ratio(c, fs.searched, r.allocs);
 	lab_row_end(c);
 	return 0;
 }
@@ -86,7 +93,8 @@ static int replay_run(struct lab_ctx *c)
 		return -EINVAL;
 	}
 	lab_table(c, "allocator,ops,allocs,frees,bad_lines,failed,unfreed,peak_objects,"
-		     "peak_live_kib,peak_taken_kib,peak_taken_per_live,cycles_per_op");
+		     "peak_live_kib,peak_taken_kib,peak_taken_per_live,cycles_per_op,"
+		     "searched_per_alloc");
 	for (unsigned int k = 0; k < c->o.nr_allocators && !err; k++)
 		err = replay_one(c, c->o.allocators[k]);
 	return err;

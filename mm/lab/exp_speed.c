@@ -157,13 +157,13 @@ static unsigned long time_pair(struct speed *sp, enum speed_kind kind,
 static int speed_run(struct lab_ctx *c)
 {
 	struct speed sp = { .c = c, .cap = c->o.samples };
-	size_t sbytes = c->o.samples * sizeof(uint32_t);
+	size_t sbytes = lab_array_bytes(c->o.samples, sizeof(uint32_t));
 	char name[KMEM_CACHE_NAME_MAX];
 	int err = 0;
 
 	sp.a_samples = lab_alloc(c, sbytes);
 	sp.f_samples = lab_alloc(c, sbytes);
-	sp.batch = lab_alloc(c, c->o.samples * sizeof(void *));
+	sp.batch = lab_alloc(c, lab_array_bytes(c->o.samples, sizeof(void *)));
 	if (!sp.a_samples || !sp.f_samples || !sp.batch) {
 		err = -ENOMEM;
 		goto out;
@@ -227,7 +227,7 @@ static int speed_run(struct lab_ctx *c)
 out:
 	lab_free(c, sp.a_samples, sbytes);
 	lab_free(c, sp.f_samples, sbytes);
-	lab_free(c, sp.batch, c->o.samples * sizeof(void *));
+	lab_free(c, sp.batch, lab_array_bytes(c->o.samples, sizeof(void *)));
 	return err;
 }
 

@@ -92,7 +92,7 @@ static int waste_run(struct lab_ctx *c)
 		if (n > max_n)
 			max_n = n;
 	}
-	void **ptrs = lab_alloc(c, max_n * sizeof(void *));
+	void **ptrs = lab_alloc(c, lab_array_bytes(max_n, sizeof(void *)));
 
 	if (!ptrs)
 		return -ENOMEM;
@@ -109,7 +109,7 @@ static int waste_run(struct lab_ctx *c)
 				      objects_for(c, c->o.sizes[i]));
 			lab_progress(c, ++step, steps);
 		}
-	lab_free(c, ptrs, max_n * sizeof(void *));
+	lab_free(c, ptrs, lab_array_bytes(max_n, sizeof(void *)));
 	return err;
 }
 

@@ -130,7 +130,7 @@ static size_t chunk_bytes(struct page *chunk)
 	return lab_order_bytes(compound_order(chunk));
 }
 
-/* ---- the free list ----------------------------------------------------------- */
+/* ---- the free list ----------------------------------------------------- */
 
 static void list_replace_block(struct fit_heap *h, struct fit_block *old,
 			       struct fit_block *nw)
@@ -209,7 +209,7 @@ static void list_insert_block(struct fit_heap *h, struct fit_block *b)
 	h->free_bytes += b->h.size;
 }
 
-/* ---- chunks -------------------------------------------------------------------- */
+/* ---- chunks ------------------------------------------------------------ */
 
 static struct fit_block *chunk_first_block(struct page *chunk)
 {
@@ -259,7 +259,7 @@ static void chunk_release(struct fit_heap *h, struct page *chunk)
 	__free_pages(chunk, order);
 }
 
-/* ---- search ---------------------------------------------------------------------- */
+/* ---- search ------------------------------------------------------------ */
 
 static struct fit_block *find_first(struct fit_heap *h, uint32_t need)
 {
@@ -302,7 +302,7 @@ static struct fit_block *find_next(struct fit_heap *h, uint32_t need)
 	return NULL;
 }
 
-/* ---- allocation ------------------------------------------------------------------------ */
+/* ---- allocation -------------------------------------------------------- */
 
 struct fit_heap *fit_create(struct lab_ctx *c, enum fit_policy policy,
 			    unsigned int chunk_order)
@@ -478,7 +478,7 @@ void fit_destroy(struct fit_heap *h)
 	lab_free(h->c, h, sizeof(*h));
 }
 
-/* ---- the checker ------------------------------------------------------------------------------ */
+/* ---- the checker ------------------------------------------------------- */
 
 #define FIT_BAD(h, ...)	(lab_diag((h)->c, "fit_check: " __VA_ARGS__), bad++)
 

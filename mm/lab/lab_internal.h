@@ -30,7 +30,7 @@
 #define EIO	5
 #endif
 
-/* ---- options ---------------------------------------------------------- */
+/* ---- options ----------------------------------------------------------- */
 
 enum lab_format { LAB_FMT_CSV, LAB_FMT_TABLE };
 enum lab_dist { LAB_DIST_FIXED, LAB_DIST_UNIFORM, LAB_DIST_POWERLAW };
@@ -92,7 +92,7 @@ struct lab_experiment {
 	int (*run)(struct lab_ctx *c);
 };
 
-/* ---- the run context ----------------------------------------------------- */
+/* ---- the run context --------------------------------------------------- */
 
 #define LAB_MAX_COLUMNS		48
 #define LAB_LINE_MAX		768
@@ -118,7 +118,7 @@ struct lab_ctx {
 	bool trace_quiet;
 };
 
-/* ---- output (core.c) ------------------------------------------------------- */
+/* ---- output (core.c) --------------------------------------------------- */
 
 /* Starts a table: columns is "a,b,c"; prints the header (CSV) or the
  * header and a rule (table). */
@@ -141,12 +141,23 @@ void lab_progress(struct lab_ctx *c, unsigned long done, unsigned long total);
 /* The timing clock (env->cycles or mm_port_cycles). */
 uint64_t lab_cycles(struct lab_ctx *c);
 
-/* ---- the lab's own memory and helpers (mem.c) ------------------------------- */
+/* ---- the lab's own memory and helpers (mem.c) -------------------------- */
 
 /* Zeroed whole pages from the buddy allocator (at most 4 MiB), counted in
  * c->overhead_pages; NULL with a diag line when memory is short. */
 void *lab_alloc(struct lab_ctx *c, size_t bytes);
 void lab_free(struct lab_ctx *c, void *p, size_t bytes);
+
+/* n * elem, or SIZE_MAX when that overflows (an option can ask for more
+ * than a 32-bit size_t holds; lab_alloc then refuses it). */
+static inline size_t lab_array_bytes(unsigned long long n, size_t elem)
+{
+	unsigned long long bytes;
+
+	if (__builtin_mul_overflow(n, (unsigned long long)elem, &bytes) || bytes > SIZE_MAX)
+		return SIZE_MAX;
+	return (size_t)bytes;
+}
 
 /*
  * A growable array of fixed-size elements in page chunks: element i lives
@@ -214,7 +225,7 @@ struct lab_ballast {
 int lab_ballast_fill(struct lab_ctx *c, struct lab_ballast *b, unsigned long long keep);
 void lab_ballast_release(struct lab_ballast *b);
 
-/* ---- allocators (alloc.c, fit.c) ----------------------------------------------- */
+/* ---- allocators (alloc.c, fit.c) --------------------------------------- */
 
 struct fit_heap;
 
@@ -277,7 +288,7 @@ int fit_check(struct fit_heap *h);
 void fit_release(struct fit_heap *h);
 void fit_destroy(struct fit_heap *h);
 
-/* ---- workloads (workload.c, trace.c) ---------------------------------------------- */
+/* ---- workloads (workload.c, trace.c) ----------------------------------- */
 
 enum lab_op_kind { LAB_OP_ALLOC, LAB_OP_FREE };
 
@@ -312,6 +323,11 @@ struct lab_trace_counts {
 	unsigned long unknown_frees;	/* free of an ID not live */
 };
 void lab_trace_get_counts(struct lab_source *src, struct lab_trace_counts *tc);
+/* Starts the trace over (reopening it), keeping the ID table's memory so
+ * that a second pass allocates nothing: 0, or the open's error. */
+int lab_trace_rewind(struct lab_source *src);
+/* The most slots the trace has used at once so far. */
+unsigned long lab_trace_slots(struct lab_source *src);
 
 /* Applies ops to an allocator and keeps the books. */
 struct lab_slot {
@@ -350,7 +366,7 @@ int lab_runner_apply(struct lab_runner *r, const struct lab_op *op);
 void lab_runner_drain(struct lab_runner *r);
 void lab_runner_destroy(struct lab_runner *r);
 
-/* ---- small shared helpers ---------------------------------------------------------- */
+/* ---- small shared helpers ---------------------------------------------- */
 
 /* Bytes the pages of `order` hold. */
 static inline unsigned long lab_order_bytes(unsigned int order)

@@ -44,7 +44,7 @@ void lab_free(struct lab_ctx *c, void *p, size_t bytes)
 	c->overhead_pages -= 1UL << order;
 }
 
-/* ---- paged arrays ----------------------------------------------------------- */
+/* ---- paged arrays ------------------------------------------------------ */
 
 #define VEC_CHUNK_ORDER	2	/* 16 KiB chunks */
 #define VEC_CHUNK_BYTES	(PAGE_SIZE << VEC_CHUNK_ORDER)
@@ -104,7 +104,7 @@ void lab_vec_destroy(struct lab_vec *v)
 	v->nr_chunks = v->dir_cap = 0;
 }
 
-/* ---- random numbers ------------------------------------------------------------ */
+/* ---- random numbers ---------------------------------------------------- */
 
 uint64_t lab_rand(struct lab_ctx *c)
 {
@@ -133,7 +133,7 @@ void lab_shuffle_u32(struct lab_ctx *c, uint32_t *a, unsigned long n)
 	}
 }
 
-/* ---- sorting and percentiles ------------------------------------------------------ */
+/* ---- sorting and percentiles ------------------------------------------- */
 
 static void sift_down(uint32_t *a, unsigned long root, unsigned long n)
 {
@@ -183,7 +183,7 @@ uint32_t lab_percentile(const uint32_t *a, unsigned long n, unsigned int per100k
 	return a[rank - 1];
 }
 
-/* ---- the buddy allocator's state ----------------------------------------------------- */
+/* ---- the buddy allocator's state --------------------------------------- */
 
 void lab_buddy_snapshot(struct lab_buddy *b)
 {
@@ -238,7 +238,7 @@ int lab_largest_order(const struct lab_buddy *b)
 	return -1;
 }
 
-/* ---- slab pages -------------------------------------------------------------------------- */
+/* ---- slab pages -------------------------------------------------------- */
 
 /*
  * Walks mem_map for slab heads (a slab's first page carries PG_slab, its
@@ -289,7 +289,7 @@ void lab_settle(void)
 	drain_all_pages(NULL);
 }
 
-/* ---- the ballast -------------------------------------------------------------------------- */
+/* ---- the ballast ------------------------------------------------------- */
 
 int lab_ballast_fill(struct lab_ctx *c, struct lab_ballast *b, unsigned long long keep)
 {

@@ -52,6 +52,7 @@ struct trace_entry {
 struct trace {
 	struct lab_source src;
 	struct lab_ctx *c;
+	const char *name;
 	bool open;
 	bool eof;
 	char buf[TRACE_READ_BUF];
@@ -63,12 +64,13 @@ struct trace {
 	unsigned long nr_buckets;
 	struct lab_vec free_slots;	/* uint32_t stack */
 	unsigned long nr_free_slots, next_slot, live;
+	unsigned long max_slots;	/* next_slot before the last rewind */
 
 	struct lab_trace_counts n;
 	unsigned long reported;
 };
 
-/* ---- reporting ----------------------------------------------------------- */
+/* ---- reporting --------------------------------------------------------- */
 
 static int trace_bad(struct trace *t, unsigned long *counter, const char *fmt, ...)
 	__printf(3, 4);
@@ -90,7 +92,7 @@ static int trace_bad(struct trace *t, unsigned long *counter, const char *fmt, .
 	return t->c->o.strict ? -EIO : 0;
 }
 
-/* ---- the ID table ---------------------------------------------------------- */
+/* ---- the ID table ------------------------------------------------------ */
 
 static uint32_t hash_id(uint64_t id)
 {
@@ -199,7 +201,7 @@ static int remove_id(struct trace *t, uint32_t slot, uint32_t *link)
 	return 0;
 }
 
-/* ---- reading lines -------------------------------------------------------------- */
+/* ---- reading lines ----------------------------------------------------- */
 
 /* Reads the next line into t->line (without its newline): 1, 0 at the
  * end, -EIO on a read error; of an overlong line only the start is kept,
@@ -283,7 +285,7 @@ static int parse_id(const char *s, uint64_t *id)
 	return err;
 }
 
-/* ---- the op stream ------------------------------------------------------------------- */
+/* ---- the op stream ----------------------------------------------------- */
 
 static int trace_next(struct lab_source *src, struct lab_op *op)
 {
@@ -465,7 +467,50 @@ struct lab_source *lab_trace_create(struct lab_ctx *c, const char *name)
 		return NULL;
 	}
 	t->open = true;
+	t->name = name;
 	return &t->src;
+}
+
+int lab_trace_rewind(struct lab_source *src)
+{
+	struct trace *t = container_of(src, struct trace, src);
+	const struct lab_env *env = t->c->env;
+
+	if (t->open && env->trace_close)
+		env->trace_close(env->ctx);
+	t->open = false;
+	for (unsigned long s = 0; s < t->next_slot; s++) {
+		struct trace_entry *e = entry_at(t, (uint32_t)s);
+
+		e->state = ENTRY_UNUSED;
+		e->next = 0;
+	}
+	for (unsigned long b = 0; b < t->nr_buckets; b++)
+		*(uint32_t *)lab_vec_at(&t->buckets, b) = 0;
+	/* The slots, the free-slot stack and the buckets keep their pages;
+	 * the same ops reach the same sizes again without growing them. */
+	t->max_slots = max(t->max_slots, t->next_slot);
+	t->nr_free_slots = t->next_slot = t->live = 0;
+	t->len = t->pos = 0;
+	t->eof = false;
+	memset(&t->n, 0, sizeof(t->n));
+
+	int err = env->trace_open(env->ctx, t->name);
+
+	if (err) {
+		lab_diag(t->c, "lab %s: cannot reopen trace '%s' (error %d)", t->c->exp->name,
+			 t->name, err);
+		return err;
+	}
+	t->open = true;
+	return 0;
+}
+
+unsigned long lab_trace_slots(struct lab_source *src)
+{
+	struct trace *t = container_of(src, struct trace, src);
+
+	return max(t->max_slots, t->next_slot);
 }
 
 void lab_trace_get_counts(struct lab_source *src, struct lab_trace_counts *tc)

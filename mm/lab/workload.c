@@ -47,7 +47,7 @@ uint32_t lab_draw_size(struct lab_ctx *c)
 	}
 }
 
-/* ---- the synthetic source ---------------------------------------------------- */
+/* ---- the synthetic source ---------------------------------------------- */
 
 struct synth {
 	struct lab_source src;
@@ -64,7 +64,7 @@ struct synth {
 
 static size_t synth_bytes(unsigned long n)
 {
-	return n * sizeof(uint32_t);
+	return lab_array_bytes(n, sizeof(uint32_t));
 }
 
 /* The i-th short-lived object in the order they were allocated. */
@@ -196,7 +196,7 @@ struct lab_source *lab_synthetic_create(struct lab_ctx *c)
 	return &w->src;
 }
 
-/* ---- the runner ---------------------------------------------------------------------- */
+/* ---- the runner -------------------------------------------------------- */
 
 /*
  * Each object gets a tag byte at its first and last byte, checked when it

@@ -16,7 +16,8 @@
 #include <string.h>
 
 #define REPLAY_HEADER	"allocator,ops,allocs,frees,bad_lines,failed,unfreed,peak_objects," \
-			"peak_live_kib,peak_taken_kib,peak_taken_per_live,cycles_per_op"
+			"peak_live_kib,peak_taken_kib,peak_taken_per_live,cycles_per_op," \
+			"searched_per_alloc"
 
 static void set_trace(struct lab_capture *cap, const char *text)
 {
@@ -47,7 +48,7 @@ static size_t diag_lines(struct lab_capture *cap)
 	return csv_lines(cap->diag);
 }
 
-/* ---- well-formed traces ------------------------------------------------------------ */
+/* ---- well-formed traces ------------------------------------------------ */
 
 static void test_trace_replays_through_every_allocator(void **state)
 {
@@ -84,6 +85,11 @@ static void test_trace_replays_through_every_allocator(void **state)
 		/* 100 + 5000 + 8 bytes, then 5000 + 8 + 4097. */
 		assert_int_equal(csv_u64(cap.out, row, "peak_live_kib"), 9105 >> 10);
 	}
+	/* Only the fit heaps search. */
+	assert_int_equal(csv_milli(cap.out, (size_t)csv_find(cap.out, "allocator", "kmalloc"),
+				   "searched_per_alloc"), 0);
+	assert_true(csv_milli(cap.out, (size_t)csv_find(cap.out, "allocator", "best-fit"),
+			      "searched_per_alloc") >= 1000);
 	/* Buddy: 1 + 2 + 1 pages, then 2 + 1 + 2: at most 5 pages. */
 	long b = csv_find(cap.out, "allocator", "buddy");
 
@@ -151,7 +157,7 @@ static void test_trace_many_ids_grow_the_table(void **state)
 	free(text);
 }
 
-/* ---- malformed input: reported with the line number, skipped ------------------------------- */
+/* ---- malformed input: reported with the line number, skipped ----------- */
 
 struct bad_case {
 	const char *line;	/* the bad line, at line 2 */
@@ -338,7 +344,7 @@ static void test_trace_binary_garbage_never_crashes(void **state)
 	lab_finish(&cap);
 }
 
-/* ---- traces as the fragmentation workload --------------------------------------------------------- */
+/* ---- traces as the fragmentation workload ------------------------------ */
 
 static void test_fragmentation_replays_a_trace_as_its_workload(void **state)
 {
@@ -366,6 +372,12 @@ static void test_fragmentation_replays_a_trace_as_its_workload(void **state)
 	assert_true(end > 0);
 	assert_int_equal(csv_u64(cap.out, (size_t)end, "live_objects"), 0);
 	assert_int_equal(csv_u64(cap.out, (size_t)end, "op"), 2000 + 666 + 1334);
+	/* All bookkeeping was made before the ballast: the budget holds only
+	 * the allocator's pages, and is whole again once it is settled. */
+	long settled = csv_find2(cap.out, "allocator", "buddy", "phase", "settled");
+
+	assert_int_equal(csv_u64(cap.out, (size_t)settled, "free_pages"), 2048);
+	assert_int_equal(csv_u64(cap.out, (size_t)settled, "free_o10"), 2);
 	assert_mm_clean();
 	lab_finish(&cap);
 }

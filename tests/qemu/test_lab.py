@@ -5,7 +5,7 @@ from qemu import Qemu, check
 WASTE_HEADER = ("size,allocator,objects,requested_bytes,taken_pages,taken_bytes,"
                 "taken_per_requested,bytes_per_object,failed")
 REPLAY_HEADER = ("allocator,ops,allocs,frees,bad_lines,failed,unfreed,peak_objects,"
-                 "peak_live_kib,peak_taken_kib,peak_taken_per_live,cycles_per_op")
+                 "peak_live_kib,peak_taken_kib,peak_taken_per_live,cycles_per_op,searched_per_alloc")
 
 
 def parse_csv(out, header, vm):
@@ -54,6 +54,11 @@ def test_lab_waste_csv_in_the_kernel():
               "an unknown experiment is one error, got %r" % out, vm)
         out = vm.cmd("lab waste --sizes banana")
         check("not a number" in out, "a bad option value is reported, got %r" % out, vm)
+
+        # 2^30 samples of 4 bytes overflow a 32-bit size: refused, not wrapped.
+        out = vm.cmd("lab ctor --ops 1073741824")
+        check("bookkeeping" in out and "lab: ctor failed (error -12)" in out,
+              "an oversized configuration is refused, got %r" % out, vm)
 
         out = vm.cmd("check")
         check(out.startswith("mm_check: 0 violations"), "mm is consistent after the lab", vm)
