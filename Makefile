@@ -301,6 +301,17 @@ $(TRACE_MALLOC): tools/trace-malloc.c $(BUILD)/.deps-ok
 
 lab-tools: $(MMLAB) $(TRACE_MALLOC)
 
+# A multi-threaded program test_lab_trace records with the shim; plain
+# (a sanitized program would refuse the LD_PRELOAD).
+TRACE_VICTIM := $(BUILD)/tools/trace-victim
+$(TRACE_VICTIM): tests/host/trace_victim.c $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(call say,HOSTCC,$@)
+	$(Q)$(HOSTCC) -std=gnu11 -O1 -Wall -Wextra -Werror -o $@ $< -lpthread
+
+# test_lab_trace runs the shim on the victim.
+$(BUILD)/host/tests/test_lab_trace: | $(TRACE_MALLOC) $(TRACE_VICTIM)
+
 # Runs the standard set (tools/lab.py --help for its knobs), records two
 # traces from real programs, plots with gnuplot, writes build/lab/report.md.
 lab: lab-tools

@@ -7,6 +7,7 @@
  *   mmlab NAME [options]              run it, e.g.
  *   mmlab waste --sizes 8,100,4097 --seed 1
  *   mmlab replay trace.txt --allocator slab,buddy,first-fit
+ *   some-program | mmlab replay -     (a trace on stdin)
  *
  * Options of mmlab itself (anywhere on the line):
  *   --mem SIZE       size of the arena mm manages (default 256M)
@@ -37,6 +38,9 @@
 struct cli {
 	FILE *out;
 	FILE *trace;
+	char *stdin_buf;	/* "-": stdin, read once, served to every pass */
+	size_t stdin_len;
+	bool stdin_loaded;
 	bool progress, tty;
 	int last_pct;
 	unsigned long last_n;
@@ -105,17 +109,29 @@ static int trace_open(void *ctx, const char *name)
 {
 	struct cli *cli = ctx;
 
-	if (cli->trace && cli->trace != stdin)
+	if (cli->trace)
 		fclose(cli->trace);
+	cli->trace = NULL;
 	if (strcmp(name, "-") == 0) {
-		/* stdin can be read once: one allocator per run. */
-		static bool used;
+		/* A pipe can be read once; the lab reads a trace once per
+		 * allocator, so stdin is kept in memory. */
+		if (!cli->stdin_loaded) {
+			FILE *mem = open_memstream(&cli->stdin_buf, &cli->stdin_len);
+			char buf[65536];
+			size_t n;
 
-		if (used)
-			return -ESPIPE;
-		used = true;
-		cli->trace = stdin;
-		return 0;
+			if (!mem)
+				return -errno;
+			while ((n = fread(buf, 1, sizeof(buf), stdin)) > 0)
+				fwrite(buf, 1, n, mem);
+			if (fclose(mem) != 0 || ferror(stdin))
+				return -EIO;
+			cli->stdin_loaded = true;
+		}
+		cli->trace = fmemopen(cli->stdin_buf, cli->stdin_len ? cli->stdin_len : 1, "r");
+		if (cli->trace && cli->stdin_len == 0)
+			fseek(cli->trace, 0, SEEK_END);	/* an empty trace */
+		return cli->trace ? 0 : -errno;
 	}
 	cli->trace = fopen(name, "r");
 	return cli->trace ? 0 : -errno;
@@ -135,7 +151,7 @@ static void trace_close(void *ctx)
 {
 	struct cli *cli = ctx;
 
-	if (cli->trace && cli->trace != stdin)
+	if (cli->trace)
 		fclose(cli->trace);
 	cli->trace = NULL;
 }
@@ -246,6 +262,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	free(args);
+	free(cli.stdin_buf);
 	if (err == -EINVAL)
 		return 2;
 	return err ? 1 : 0;

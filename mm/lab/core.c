@@ -545,6 +545,10 @@ void lab_cell_milli(struct lab_ctx *c, int64_t milli)
 
 void lab_cell_ratio(struct lab_ctx *c, uint64_t num, uint64_t den)
 {
+	if (num == 0 && den == 0) {
+		lab_cell_milli(c, 0);	/* nothing per nothing: e.g. an empty trace */
+		return;
+	}
 	if (den == 0) {
 		cell(c, "inf", false);
 		return;

@@ -126,7 +126,8 @@ void lab_table(struct lab_ctx *c, const char *columns);
 void lab_cell_str(struct lab_ctx *c, const char *s);
 void lab_cell_u64(struct lab_ctx *c, uint64_t v);
 void lab_cell_s64(struct lab_ctx *c, int64_t v);
-/* num/den with three decimals ("1.234"), rounded; "inf" when den is 0. */
+/* num/den with three decimals ("1.234"), rounded; "inf" when only den is
+ * 0, and 0.000 for 0/0 (a rate of nothing). */
 void lab_cell_ratio(struct lab_ctx *c, uint64_t num, uint64_t den);
 /* A value in thousandths, printed as [-]N.NNN (Linux's index format). */
 void lab_cell_milli(struct lab_ctx *c, int64_t milli);

@@ -6,7 +6,9 @@
  * with -EIO; never crash, never leak.
  *
  * Traces are served from strings through the lab_env trace callbacks,
- * some of them a few bytes per read so that lines straddle reads.
+ * some of them a few bytes per read so that lines straddle reads.  The
+ * last test records a real multi-threaded program with
+ * tools/trace-malloc.so and replays what it wrote.
  */
 #include "tests/host/lab_helpers.h"
 
@@ -14,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #define REPLAY_HEADER	"allocator,ops,allocs,frees,bad_lines,failed,unfreed,peak_objects," \
 			"peak_live_kib,peak_taken_kib,peak_taken_per_live,cycles_per_op," \
@@ -382,6 +386,93 @@ static void test_fragmentation_replays_a_trace_as_its_workload(void **state)
 	lab_finish(&cap);
 }
 
+/* ---- recording with tools/trace-malloc.so ------------------------------ */
+
+#define VICTIM_THREADS	4	/* tests/host/trace_victim.c */
+#define VICTIM_ROUNDS	1000
+#define VICTIM_PER_ROUND 5
+
+static char *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	*len = (size_t)ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc(*len + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, *len, f), *len);
+	buf[*len] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/*
+ * Four threads allocate and free at the same time with every function
+ * the shim intercepts: the trace must be well formed (no bad line when
+ * replayed), every free must name an ID allocated before it, and the
+ * counts must be the program's, plus whatever the C library allocates
+ * for itself.
+ */
+static void test_trace_malloc_records_a_threaded_program(void **state)
+{
+	const char *build = getenv("MM_BUILD") ? getenv("MM_BUILD") : "build";
+	char shim[512], victim[512], trace[512], env_file[600], env_preload[600];
+	struct lab_capture cap;
+	size_t len;
+	int status;
+
+	(void)state;
+	snprintf(shim, sizeof(shim), "%s/tools/trace-malloc.so", build);
+	snprintf(victim, sizeof(victim), "%s/tools/trace-victim", build);
+	if (access(shim, R_OK) || access(victim, X_OK)) {
+		fprintf(stderr, "%s or %s missing (make lab-tools)\n", shim, victim);
+		skip();
+	}
+	snprintf(trace, sizeof(trace), "%s/tools/trace-victim.%d.trace", build, (int)getpid());
+	snprintf(env_file, sizeof(env_file), "MM_TRACE_FILE=%s", trace);
+	snprintf(env_preload, sizeof(env_preload), "LD_PRELOAD=%s", shim);
+
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		char *argv[] = { victim, NULL };
+		char *envp[] = { env_file, env_preload, NULL };
+
+		execve(victim, argv, envp);
+		_exit(127);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+	char *text = read_file(trace, &len);
+
+	assert_non_null(text);
+	unlink(trace);
+	assert_true(strncmp(text, "# trace-malloc pid ", 19) == 0);
+	assert_non_null(strstr(text, "trace-victim"));
+
+	lab_start(&cap);
+	cap.trace = text;
+	cap.trace_len = len;
+	assert_int_equal(lab_cmd(&cap, "replay victim.trace --allocator kmalloc --strict"), 0);
+	assert_int_equal(cap.diag_len, 0);
+	unsigned long long expect = VICTIM_THREADS * VICTIM_ROUNDS * VICTIM_PER_ROUND;
+
+	assert_true(csv_u64(cap.out, 0, "allocs") >= expect + 1);
+	assert_true(csv_u64(cap.out, 0, "frees") >= expect);
+	assert_int_equal(csv_u64(cap.out, 0, "bad_lines"), 0);
+	/* At least the leak; the C library may keep a few blocks too. */
+	assert_true(csv_u64(cap.out, 0, "unfreed") >= 1);
+	assert_non_null(strstr(text, " 12345\n"));
+	lab_finish(&cap);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -397,6 +488,7 @@ int main(void)
 		cmocka_unit_test(test_trace_that_cannot_be_opened_is_an_error),
 		cmocka_unit_test(test_trace_binary_garbage_never_crashes),
 		cmocka_unit_test(test_fragmentation_replays_a_trace_as_its_workload),
+		cmocka_unit_test(test_trace_malloc_records_a_threaded_program),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
