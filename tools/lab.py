@@ -166,6 +166,31 @@ def commands(lab_dir):
     return out
 
 
+def experiment_options(build):
+    """Each experiment's options as run: its defaults from `mmlab help NAME`
+    with the standard set's arguments on top, for the report to describe
+    the workloads from what actually ran."""
+    mmlab = os.path.join(build, "tools", "mmlab")
+    out = {}
+    for name, args, _ in STANDARD:
+        r = subprocess.run([mmlab, "help", args[0]], stdout=subprocess.PIPE, text=True)
+        line = [l for l in r.stdout.splitlines() if l.startswith("defaults:")]
+        words = line[0].split()[1:] if line else []
+        words += [a for a in args[1:] if not a.startswith("@")]
+        opts, i = {}, 0
+        while i < len(words):
+            if words[i].startswith("--"):
+                key = words[i][2:]
+                if i + 1 < len(words) and not words[i + 1].startswith("--"):
+                    opts[key] = words[i + 1]
+                    i += 2
+                    continue
+                opts[key] = True
+            i += 1
+        out[name] = opts
+    return out
+
+
 def run_info(traces):
     def cmd(argv):
         try:
@@ -257,6 +282,7 @@ def main():
     run_experiments(build, lab_dir, traces, only)
     info = run_info(traces)
     info["commands"] = commands(lab_dir)
+    info["options"] = experiment_options(build)
     with open(run_json, "w") as f:
         json.dump(info, f, indent=1)
     stale = [os.path.basename(k) for k in glob.glob(os.path.join(lab_dir, "kernel-*.csv"))]

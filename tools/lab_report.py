@@ -679,6 +679,23 @@ def section_kernel(lab_dir):
     return "".join(s)
 
 
+def describe_synthetic(o):
+    """The synthetic workload of the fragmentation experiment, from the
+    options it ran with."""
+    if not o:
+        return "A synthetic workload (its options were not recorded)."
+    dist = {"powerlaw": "drawn from a power law (P(size > s) ~ 1/s) on",
+            "uniform": "uniform on", "fixed": "all of"}.get(o.get("dist"), o.get("dist"))
+    sizes = ("%s..%s bytes" % (o.get("min"), o.get("max")) if o.get("dist") != "fixed"
+             else "%s bytes" % o.get("min"))
+    life = {"random": "at random", "fifo": "oldest first", "lifo": "newest first"}.get(
+        o.get("life"), o.get("life"))
+    return ("A synthetic workload: %s operations on up to %s short-lived objects, freed %s, "
+            "plus %s%% of allocations that live until the end; sizes %s %s (seed %s)."
+            % (fmt(int(o.get("ops", 0))), fmt(int(o.get("live", 0))), life,
+               o.get("longlived"), dist, sizes, o.get("seed")))
+
+
 def write_report(lab_dir, info):
     plot = Plotter(lab_dir)
     busy = ""
@@ -704,9 +721,7 @@ def write_report(lab_dir, info):
     parts.append(section_waste(read_csv(lab_dir, "waste"), plot))
     parts.append("\n" + section_frag(read_csv(lab_dir, "fragmentation"), plot, "fragmentation",
                                      "Fragmentation over time",
-                                     "A synthetic workload: 200,000 operations on up to 4,000 "
-                                     "short-lived objects freed at random plus 2% that live to "
-                                     "the end, sizes drawn from a power law on 16..16384 bytes."))
+                                     describe_synthetic(info.get("options", {}).get("fragmentation"))))
     parts.append("\n" + section_frag(read_csv(lab_dir, "fragmentation-gcc"), plot,
                                      "fragmentation-gcc", "Fragmentation replaying gcc",
                                      "The workload is the gcc trace (cc1 compiling mm/slab.c)."))
@@ -741,17 +756,19 @@ def key_findings(lab_dir):
             v = [r["taken_per_requested"] for r in waste if r["allocator"] == a]
             if v:
                 med[a] = statistics.median(v)
-        out.append("**Waste** (median bytes taken per byte requested over %d sizes from 8 to "
-                   "8192): %s." % (len({r["size"] for r in waste}),
-                                    ", ".join("%s %s" % (a, fmt(m, 2)) for a, m in med.items())))
+        sizes = {r["size"] for r in waste}
+        out.append("**Waste** (median bytes taken per byte requested over %d sizes from %d to "
+                   "%d): %s." % (len(sizes), min(sizes), max(sizes),
+                                 ", ".join("%s %s" % (a, fmt(m, 2)) for a, m in med.items())))
     frag = read_csv(lab_dir, "fragmentation")
     if frag:
         _, st = frag_stats(frag)
         if "kmalloc" in st and "buddy" in st:
-            out.append("**Fragmentation** (one synthetic workload in a 20 MiB budget): kmalloc "
+            out.append("**Fragmentation** (one synthetic workload in a %d MiB budget): kmalloc "
                        "took at most %s pages, page-granular allocation %s; the unusable index "
                        "for order-3 requests reached %s with pages and %s with kmalloc."
-                       % (fmt(st["kmalloc"]["peak_taken"]), fmt(st["buddy"]["peak_taken"]),
+                       % (frag[0]["free_pages"] * PAGE >> 20,
+                          fmt(st["kmalloc"]["peak_taken"]), fmt(st["buddy"]["peak_taken"]),
                           fmt(st["buddy"]["max_unusable"], 3),
                           fmt(st["kmalloc"]["max_unusable"], 3)))
     pin = read_csv(lab_dir, "pinning")
