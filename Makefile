@@ -76,7 +76,7 @@ MM_SRCS := mm/memblock.c mm/init.c mm/page_alloc.c mm/highmem.c mm/vmstat.c \
 
 # The lab (mm/lab/lab.h): experiments shared by tools/mmlab and the kernel
 # shell's `lab` command, so they are part of mm in both builds.
-MM_LAB_SRCS := mm/lab/core.c mm/lab/mem.c mm/lab/alloc.c mm/lab/fit.c \
+MM_LAB_SRCS := mm/lab/core.c mm/lab/output.c mm/lab/mem.c mm/lab/alloc.c mm/lab/fit.c \
 	mm/lab/workload.c mm/lab/trace.c mm/lab/exp_waste.c mm/lab/exp_frag.c \
 	mm/lab/exp_pinning.c mm/lab/exp_ctor.c mm/lab/exp_colour.c \
 	mm/lab/exp_speed.c mm/lab/exp_replay.c
@@ -318,7 +318,7 @@ lab: lab-tools
 	@$(PYTHON) tools/lab.py --build $(BUILD)
 
 lab-kernel: kernel
-	@$(PYTHON) tools/lab-kernel.py --build $(BUILD) --mem $(MEM)
+	@KVM=$(KVM) $(PYTHON) tools/lab-kernel.py --build $(BUILD) --mem $(MEM)
 
 lab-docs:
 	@$(PYTHON) tools/lab.py --build $(BUILD) --publish docs/lab

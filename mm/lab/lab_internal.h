@@ -5,7 +5,8 @@
  * allocators under comparison, workloads and traces.
  *
  * Files:
- *   core.c        registry, option parsing, output, lab_run
+ *   core.c        registry, option parsing, lab_run
+ *   output.c      CSV and table output, messages, progress, the clock
  *   mem.c         bookkeeping pages, paged arrays, random numbers, sorting,
  *                 buddy snapshots and indices, slab census, ballast
  *   alloc.c       the allocators compared: cache, kmalloc, buddy, *-fit
@@ -118,7 +119,7 @@ struct lab_ctx {
 	bool trace_quiet;
 };
 
-/* ---- output (core.c) --------------------------------------------------- */
+/* ---- output (output.c) --------------------------------------------------- */
 
 /* Starts a table: columns is "a,b,c"; prints the header (CSV) or the
  * header and a rule (table). */
