@@ -10,10 +10,12 @@
 #   make hostlib    build/host/libmm.a (SANITIZE= for a plain build)
 #   make bench      host benchmarks (not part of make test)
 #   make lab        the slab-versus-buddy lab on the host: CSVs, plots and
-#                   a report in build/lab/ (docs/lab/README.md)
+#                   a report in build/lab/ (docs/lab/README.md; RETRACE=1
+#                   records the real-program traces again)
 #   make lab-kernel the same experiments in the kernel under QEMU, CSVs in
 #                   build/lab/kernel-*.csv (MEM=, KVM=1)
-#   make lab-docs   copy the last `make lab` report and plots to docs/lab/
+#   make lab-report the report again with what build/lab/ holds (no runs)
+#   make lab-docs   redo the report and publish it with its plots to docs/lab/
 #   make deps       install the Debian packages the build needs
 #   make clean
 
@@ -123,7 +125,7 @@ KERNEL_ISO := $(BUILD)/kernel.iso
 # ---- top-level targets ----------------------------------------------------
 
 .PHONY: all kernel iso hostlib host-tests run debug test test-host test-qemu \
-	bench lab lab-kernel lab-docs lab-tools deps clean
+	bench lab lab-kernel lab-report lab-docs lab-tools deps clean
 
 all: kernel iso hostlib host-tests
 
@@ -315,7 +317,11 @@ $(BUILD)/host/tests/test_lab_trace: | $(TRACE_MALLOC) $(TRACE_VICTIM)
 # Runs the standard set (tools/lab.py --help for its knobs), records two
 # traces from real programs, plots with gnuplot, writes build/lab/report.md.
 lab: lab-tools
-	@$(PYTHON) tools/lab.py --build $(BUILD)
+	@$(PYTHON) tools/lab.py --build $(BUILD) $(if $(filter 1,$(RETRACE)),--retrace)
+
+# The report again, without running anything (e.g. after make lab-kernel).
+lab-report:
+	@$(PYTHON) tools/lab.py --build $(BUILD) --report-only
 
 lab-kernel: kernel
 	@KVM=$(KVM) $(PYTHON) tools/lab-kernel.py --build $(BUILD) --mem $(MEM)

@@ -20,6 +20,7 @@ the host's in its report.
 """
 import argparse
 import glob
+import json
 import os
 import sys
 import time
@@ -121,6 +122,9 @@ def main():
         vm.cmd("halt", expect_prompt=False)
         vm.wait_exit()
 
+    with open(os.path.join(lab_dir, "kernel-run.json"), "w") as f:
+        json.dump({"mem": args.mem, "kvm": kvm,
+                   "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}, f)
     for name, out, secs in results:
         header, rows = extract_csv(out, name)
         path = os.path.join(lab_dir, "kernel-%s.csv" % name)

@@ -7,7 +7,8 @@
     tools/lab.py --publish docs/lab                     re-report, then copy it
 
 A run:
-  1. records two traces from real programs with build/tools/trace-malloc.so:
+  1. records two traces from real programs with build/tools/trace-malloc.so
+     (once: later runs reuse them, --retrace records them again):
      a Python script (PYTHONMALLOC=malloc, so every object goes through
      malloc) and gcc compiling mm/slab.c (cc1's own trace is kept);
   2. runs every experiment with build/tools/mmlab (progress on stderr),
@@ -122,7 +123,15 @@ def record_trace(build, name, argv, env_extra, lab_dir):
     return out
 
 
-def record_traces(build, lab_dir):
+def record_traces(build, lab_dir, again):
+    """The two traces, recorded unless a previous run did (real programs
+    are not bit-for-bit repeatable, and `make lab-kernel` replays the same
+    files, so they are kept until `make lab RETRACE=1`)."""
+    have = {n: os.path.join(lab_dir, "trace-%s.txt" % n) for n in ("python", "gcc")}
+    if not again and all(os.path.exists(p) for p in have.values()):
+        say("lab: using the traces recorded earlier (make lab RETRACE=1 records them again)")
+        return have
+    say("lab: recording traces from real programs")
     traces = {}
     tmp = os.path.join(lab_dir, "traces")
     traces["python"] = record_trace(
@@ -253,6 +262,8 @@ def main():
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
     ap.add_argument("--only", help="comma-separated experiment CSV names to (re)run")
     ap.add_argument("--report-only", action="store_true", help="no runs: plot and report")
+    ap.add_argument("--retrace", action="store_true",
+                    help="record the traces again even if build/lab has them")
     ap.add_argument("--publish", metavar="DIR", help="copy the last report to DIR")
     args = ap.parse_args()
     build = os.path.abspath(args.build)
@@ -277,8 +288,7 @@ def main():
         LOAD_AT_START = os.getloadavg()[0]
     t0 = time.time()
     only = set(args.only.split(",")) if args.only else None
-    say("lab: recording traces from real programs")
-    traces = record_traces(build, lab_dir)
+    traces = record_traces(build, lab_dir, args.retrace)
     run_experiments(build, lab_dir, traces, only)
     info = run_info(traces)
     info["commands"] = commands(lab_dir)

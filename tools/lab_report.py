@@ -7,7 +7,9 @@ when the numbers support it (otherwise the opposite, or nothing, is
 said).  Used by tools/lab.py; `tools/lab.py --report-only` re-renders.
 """
 import csv
+import json
 import os
+import re
 import statistics
 import subprocess
 
@@ -298,7 +300,8 @@ unset multiplot
     slabby = [a for a in allocs if st[a]["partial_share"] is not None]
     if "buddy" in st and slabby:
         a = slabby[0]
-        s.append("- The same ops took %.1fx more pages as whole pages (buddy) than through %s.\n"
+        s.append("- Served as whole pages (buddy), the same operations took %.1f times the "
+                 "pages they took through %s.\n"
                  % (st["buddy"]["peak_taken"] / max(st[a]["peak_taken"], 1), a))
     held = [a for a in allocs if st[a]["end_taken"]]
     if held:
@@ -411,11 +414,11 @@ def section_ctor(rows):
                      "objects, so %s of the allocations paid for a constructor anyway"
                      % (need, "" if need == 1 else "s", r["slabs_created"],
                         pct(r["ctor_per_alloc"])))
-        if r["slabs_created"] > need and r["alloc_p999"] > 20 * max(r["alloc_median"], 1):
-            s.append("; its slabs were made %d times, each running %d constructors in one "
-                     "allocation, and its p99.9 is %s cycles, %.0fx the median"
-                     % (r["slabs_created"], r["objects_per_slab"], fmt(r["alloc_p999"]),
-                        r["alloc_p999"] / max(r["alloc_median"], 1)))
+            if r["alloc_p999"] > 20 * max(r["alloc_median"], 1):
+                s.append(", and the allocation that makes a slab runs all %d of its "
+                         "constructors: p99.9 is %s cycles, %.0fx the median"
+                         % (r["objects_per_slab"], fmt(r["alloc_p999"]),
+                            r["alloc_p999"] / max(r["alloc_median"], 1)))
         s.append(".\n")
     return "".join(s)
 
@@ -645,13 +648,26 @@ def section_kernel(lab_dir):
     if not pairs:
         return ("## Host and kernel\n\nNo kernel results in this run (`make lab-kernel` "
                 "writes build/lab/kernel-*.csv; see docs/lab/README.md).\n")
+    guest = ""
+    try:
+        with open(os.path.join(lab_dir, "kernel-run.json")) as f:
+            k = json.load(f)
+        guest = " (%s of RAM, %s, %s)" % (k.get("mem"), "KVM" if k.get("kvm") else
+                                          "TCG emulation", k.get("date"))
+    except (OSError, ValueError):
+        pass
     s = ["## Host and kernel\n",
-         "The same experiments, run by the kernel's `lab` command under QEMU "
-         "(`make lab-kernel`), compared with the host's:\n\n"]
+         "The same experiments, run by the kernel's `lab` command under QEMU%s "
+         "(`make lab-kernel`), compared with the host's:\n\n" % guest]
     timing = {"alloc_median", "alloc_p99", "alloc_p999", "alloc_max", "free_median",
               "free_max", "mean_per_op", "min", "median", "p90", "p99", "p999", "max", "mean",
               "cycles_per_op"}
     for name, host, kern in pairs:
+        if name.startswith("replay") and host[0].get("ops") != kern[0].get("ops"):
+            s.append("- `%s`: the kernel replayed another recording of the trace (%s ops, the "
+                     "host %s): run `make lab-kernel` again.\n"
+                     % (name, fmt(kern[0]["ops"]), fmt(host[0]["ops"])))
+            continue
         if list(host[0]) != list(kern[0]):
             s.append("- `%s`: the kernel's CSV has other columns than the host's: it comes from "
                      "another version of the sources (run `make lab-kernel` again).\n" % name)
@@ -665,11 +681,15 @@ def section_kernel(lab_dir):
             key = next(k for k in ("median", "alloc_median", "cycles_per_op") if k in host[0])
             ratios = [k[key] / h[key] for h, k in zip(host, kern) if h[key] and k.get(key)]
             if ratios:
-                line += " apart from the cycle counts; kernel/host median ratio %s to %s" % (
-                    fmt(min(ratios), 1), fmt(max(ratios), 1))
+                line += (" apart from the cycle counts; kernel/host ratio of `%s` %s to %s"
+                         % (key, fmt(min(ratios), 1), fmt(max(ratios), 1)))
         if same < len(host):
             diff = sorted({c for h, k in zip(host, kern) for c in cols if h[c] != k.get(c)})
             line += "; columns that differ: %s" % ", ".join(diff[:8])
+            if "failed" in diff and "allocator" in host[0]:
+                line += "; failed allocations, host/kernel: %s" % ", ".join(
+                    "%s %s/%s" % (h["allocator"], fmt(h["failed"]), fmt(k["failed"]))
+                    for h, k in zip(host, kern) if h["failed"] != k["failed"])
         s.append(line + ".\n")
     s.append("\nCounts of pages, objects and sets are the machine-independent part: the "
              "experiments start from a settled mm and (fragmentation) from the same budget of "
@@ -736,8 +756,13 @@ def write_report(lab_dir, info):
     parts.append("\n" + section_kernel(lab_dir))
     csvs = sorted(f for f in os.listdir(lab_dir) if f.endswith(".csv"))
     parts.append("\n## Data\n\n" + " ".join("[%s](%s)" % (f, f) for f in csvs) + "\n")
+    text = "".join(parts)
+    # A blank line after each heading and before each list, as Markdown
+    # renderers expect.
+    text = re.sub(r"^(#+ .*)\n(?!\n)", r"\1\n\n", text, flags=re.M)
+    text = re.sub(r"^([^-\n|<][^\n]*)\n(- )", r"\1\n\n\2", text, flags=re.M)
     with open(os.path.join(lab_dir, "report.md"), "w") as f:
-        f.write("".join(parts))
+        f.write(text)
 
 
 # ---- the summary docs/lab/README.md carries -------------------------------------
