@@ -311,8 +311,8 @@ $(TRACE_VICTIM): tests/host/trace_victim.c $(BUILD)/.deps-ok
 	$(call say,HOSTCC,$@)
 	$(Q)$(HOSTCC) -std=gnu11 -O1 -Wall -Wextra -Werror -o $@ $< -lpthread
 
-# test_lab_trace runs the shim on the victim.
-$(BUILD)/host/tests/test_lab_trace: | $(TRACE_MALLOC) $(TRACE_VICTIM)
+# test_lab_trace runs the shim on the victim: both come with the suites.
+host-tests: $(TRACE_MALLOC) $(TRACE_VICTIM)
 
 # Runs the standard set (tools/lab.py --help for its knobs), records two
 # traces from real programs, plots with gnuplot, writes build/lab/report.md.
