@@ -9,7 +9,13 @@
 #   make debug      QEMU halted at the first instruction, gdb attached
 #   make hostlib    build/host/libmm.a (SANITIZE= for a plain build)
 #   make bench      host benchmarks (not part of make test; BENCH_ARGS=--quick)
-#   make lab        the slab-versus-buddy lab (CSVs, plots, report)
+#   make lab        the slab-versus-buddy lab on the host: CSVs, plots and
+#                   a report in build/lab/ (docs/lab/README.md; RETRACE=1
+#                   records the real-program traces again)
+#   make lab-kernel the same experiments in the kernel under QEMU, CSVs in
+#                   build/lab/kernel-*.csv (MEM=, KVM=1)
+#   make lab-report the report again with what build/lab/ holds (no runs)
+#   make lab-docs   redo the report and publish it with its plots to docs/lab/
 #   make deps       install the Debian packages the build needs
 #   make clean
 
@@ -73,6 +79,14 @@ MM_SRCS := mm/memblock.c mm/init.c mm/page_alloc.c mm/highmem.c mm/vmstat.c \
 	mm/check.c mm/debug.c mm/slab.c mm/kmalloc.c mm/slab_proc.c mm/slab_debug.c \
 	mm/mempool.c
 
+# The lab (mm/lab/lab.h): experiments shared by tools/mmlab and the kernel
+# shell's `lab` command, so they are part of mm in both builds.
+MM_LAB_SRCS := mm/lab/core.c mm/lab/output.c mm/lab/mem.c mm/lab/alloc.c mm/lab/fit.c \
+	mm/lab/workload.c mm/lab/trace.c mm/lab/exp_waste.c mm/lab/exp_frag.c \
+	mm/lab/exp_pinning.c mm/lab/exp_ctor.c mm/lab/exp_colour.c \
+	mm/lab/exp_speed.c mm/lab/exp_replay.c
+MM_SRCS += $(MM_LAB_SRCS)
+
 # The part of kernel/lib that mm uses: in both builds.
 KLIB_SHARED_SRCS := kernel/lib/vsprintf.c kernel/lib/parse.c
 
@@ -88,7 +102,7 @@ KERNEL_C_SRCS := \
 	arch/x86/serial.c arch/x86/vga.c arch/x86/port.c \
 	kernel/kmain.c kernel/printk.c kernel/panic.c kernel/multiboot.c \
 	kernel/params.c kernel/kallsyms.c kernel/shell.c kernel/ktest.c \
-	kernel/cmd_basic.c kernel/cmd_mm.c kernel/cmd_debug.c \
+	kernel/cmd_basic.c kernel/cmd_mm.c kernel/cmd_debug.c kernel/cmd_lab.c \
 	kernel/lib/string.c $(KLIB_SHARED_SRCS) $(MM_SRCS) \
 	$(KTEST_SRCS)
 # The shell's views and experiments, and its second input device.
@@ -106,8 +120,11 @@ HOST_TESTS := test_vsprintf test_parse test_multiboot \
 	test_extfrag test_buddy_random test_checker \
 	test_slab_cache test_slab_ctor test_slab_layout test_kmalloc test_slab_misuse \
 	test_slab_bulk_mempool test_slab_reports test_slab_random test_slab_threads \
-	test_slab_checker test_slab_debug test_failslab
+	test_slab_checker test_slab_debug test_failslab \
+	test_lab test_lab_trace
 test_multiboot_EXTRA := kernel/multiboot.c
+test_lab_EXTRA := tests/host/lab_helpers.c
+test_lab_trace_EXTRA := tests/host/lab_helpers.c
 HOST_TEST_HELPERS := tests/host/helpers.c
 
 # ---- derived names --------------------------------------------------------
@@ -124,7 +141,7 @@ KERNEL_ISO := $(BUILD)/kernel.iso
 # ---- top-level targets ----------------------------------------------------
 
 .PHONY: all kernel iso hostlib host-tests run debug test test-host test-qemu \
-	bench lab deps clean
+	bench lab lab-kernel lab-report lab-docs lab-tools deps clean
 
 all: kernel iso hostlib host-tests
 
@@ -317,6 +334,70 @@ test-host: host-tests
 
 test-qemu: kernel iso
 	@$(PYTHON) tools/run-tests.py --build $(BUILD) --qemu-only
+
+# ---- the lab ------------------------------------------------------------------------
+
+# The lab's host build: mm optimised and without sanitizers (it measures
+# cycles), in a tree of its own so that it never mixes with the
+# sanitized objects of build/host.
+LAB_HOST := $(BUILD)/lab-host
+LAB_HOSTCFLAGS := -std=gnu11 -O2 -g -fno-omit-frame-pointer -fno-strict-aliasing \
+	-Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
+	-Wshadow -Wpointer-arith -Wno-unused-parameter -I. -MD -MP
+LAB_HOSTLIB := $(LAB_HOST)/libmm.a
+MMLAB := $(BUILD)/tools/mmlab
+TRACE_MALLOC := $(BUILD)/tools/trace-malloc.so
+
+$(LAB_HOST)/%.o: %.c $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(call say,HOSTCC,$<)
+	$(Q)$(HOSTCC) $(LAB_HOSTCFLAGS) -c $< -o $@
+
+$(LAB_HOSTLIB): $(HOSTLIB_SRCS:%.c=$(LAB_HOST)/%.o)
+	@rm -f $@
+	$(call say,AR,$@)
+	$(Q)ar rcs $@ $^
+
+$(MMLAB): $(LAB_HOST)/tools/mmlab.o $(LAB_HOSTLIB)
+	@mkdir -p $(dir $@)
+	$(call say,HOSTLD,$@)
+	$(Q)$(HOSTCC) -o $@ $< $(LAB_HOSTLIB) $(HOSTLIBS)
+
+# An LD_PRELOAD shim: position-independent, no sanitizer (it runs inside
+# other programs).
+$(TRACE_MALLOC): tools/trace-malloc.c $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(call say,HOSTCC,$@)
+	$(Q)$(HOSTCC) -std=gnu11 -O2 -g -fPIC -shared -Wall -Wextra -Werror \
+		-Wstrict-prototypes -Wmissing-prototypes -o $@ $< -lpthread
+
+lab-tools: $(MMLAB) $(TRACE_MALLOC)
+
+# A multi-threaded program test_lab_trace records with the shim; plain
+# (a sanitized program would refuse the LD_PRELOAD).
+TRACE_VICTIM := $(BUILD)/tools/trace-victim
+$(TRACE_VICTIM): tests/host/trace_victim.c $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(call say,HOSTCC,$@)
+	$(Q)$(HOSTCC) -std=gnu11 -O1 -Wall -Wextra -Werror -o $@ $< -lpthread
+
+# test_lab_trace runs the shim on the victim: both come with the suites.
+host-tests: $(TRACE_MALLOC) $(TRACE_VICTIM)
+
+# Runs the standard set (tools/lab.py --help for its knobs), records two
+# traces from real programs, plots with gnuplot, writes build/lab/report.md.
+lab: lab-tools
+	@$(PYTHON) tools/lab.py --build $(BUILD) $(if $(filter 1,$(RETRACE)),--retrace)
+
+# The report again, without running anything (e.g. after make lab-kernel).
+lab-report:
+	@$(PYTHON) tools/lab.py --build $(BUILD) --report-only
+
+lab-kernel: kernel
+	@KVM=$(KVM) $(PYTHON) tools/lab-kernel.py --build $(BUILD) --mem $(MEM)
+
+lab-docs:
+	@$(PYTHON) tools/lab.py --build $(BUILD) --publish docs/lab
 
 clean:
 	rm -rf $(BUILD)

@@ -100,6 +100,12 @@ static bool is_power_of_2(unsigned int x)
 	return x && !(x & (x - 1));
 }
 
+/* Distinct colour offsets the unused tail of a slab allows. */
+static unsigned int slab_colours(const struct kmem_cache *s)
+{
+	return (slab_bytes(s->order) - s->objects * s->size) / s->colour_off + 1;
+}
+
 /*
  * Fills in the layout fields of s from object_size, align, flags and ctor
  * (the strides are drawn in mm/slab_internal.h).  Offsets of the free
@@ -158,7 +164,7 @@ static bool calculate_sizes(struct kmem_cache *s, unsigned int align)
 	s->order = calculate_order(s->size, &min_order);
 	s->objects = slab_bytes(s->order) / s->size;
 	s->colour_off = align > L1_CACHE_BYTES ? align : L1_CACHE_BYTES;
-	s->colours = (slab_bytes(s->order) - s->objects * s->size) / s->colour_off + 1;
+	s->colours = slab_colours(s);
 	return true;
 }
 
@@ -1000,6 +1006,21 @@ void kmem_cache_get_layout(struct kmem_cache *s, struct kmem_cache_layout *l)
 	l->colour_off = s->colour_off;
 	l->waste = slab_bytes(s->order) - s->objects * s->size;
 	l->flags = s->flags;
+}
+
+int kmem_cache_set_colouring(struct kmem_cache *s, bool on)
+{
+	unsigned long flags;
+
+	if (!cache_is_valid(s, "kmem_cache_set_colouring"))
+		return -EINVAL;
+	/* new_slab reads colours without the lock: a slab being created
+	 * concurrently gets either setting, and both are valid layouts. */
+	spin_lock_irqsave(&s->lock, flags);
+	s->colours = on ? slab_colours(s) : 1;
+	s->colour_next = 0;
+	spin_unlock_irqrestore(&s->lock, flags);
+	return 0;
 }
 
 void kmem_cache_for_each(void (*fn)(struct kmem_cache *s, void *ctx), void *ctx)

@@ -111,6 +111,16 @@ struct kmem_cache_layout {
 };
 void kmem_cache_get_layout(struct kmem_cache *s, struct kmem_cache_layout *l);
 
+/*
+ * Lab knob, not a Linux API: turns slab colouring off (every new slab
+ * starts its first object at offset 0) or back on (the colours computed
+ * at creation) for one cache, so the lab can compare cache-set spread with
+ * and without it.  Affects slabs created afterwards only; the layout's
+ * `colours` reports 1 while colouring is off.  Returns 0, or -EINVAL when
+ * s is not a cache.
+ */
+int kmem_cache_set_colouring(struct kmem_cache *s, bool on);
+
 /* ---- kmalloc -------------------------------------------------------------- */
 
 #define KMALLOC_MIN_SIZE	8

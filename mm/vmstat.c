@@ -15,6 +15,7 @@
  */
 #include "mm/internal.h"
 #include "mm/slab.h"
+#include "mm/vmstat.h"
 
 void seq_printf(struct seq_buf *s, const char *fmt, ...)
 {
@@ -126,13 +127,6 @@ static void show_meminfo(struct seq_buf *s, const char *arg)
 
 /* ---- extfrag ----------------------------------------------------------------------- */
 
-/* Linux's struct contig_page_info, filled the same way. */
-struct contig_page_info {
-	unsigned long free_pages;
-	unsigned long free_blocks_total;
-	unsigned long free_blocks_suitable;
-};
-
 static void fill_contig_page_info(struct zone *zone, unsigned int suitable_order,
 				  struct contig_page_info *info)
 {
@@ -154,7 +148,6 @@ static void fill_contig_page_info(struct zone *zone, unsigned int suitable_order
  * cannot serve a request of this order, times 1000.  1000 when nothing is
  * free.
  */
-int unusable_free_index(unsigned int order, const struct contig_page_info *info);
 int unusable_free_index(unsigned int order, const struct contig_page_info *info)
 {
 	if (info->free_pages == 0)
@@ -170,7 +163,6 @@ int unusable_free_index(unsigned int order, const struct contig_page_info *info)
  * towards 1000 it is fragmentation; -1000 when the request would succeed,
  * 0 when nothing is free.
  */
-int fragmentation_index(unsigned int order, const struct contig_page_info *info);
 int fragmentation_index(unsigned int order, const struct contig_page_info *info)
 {
 	unsigned long requested = 1UL << order;

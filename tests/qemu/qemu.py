@@ -17,6 +17,7 @@ import os
 import re
 import select
 import subprocess
+import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -41,7 +42,9 @@ def iso_for(cmdline):
     os.makedirs(iso_dir, exist_ok=True)
     iso = os.path.join(iso_dir, "k-%s.iso" % key)
     if not os.path.exists(iso) or os.path.getmtime(iso) < os.path.getmtime(KERNEL):
-        tmp = iso + ".tmp.%d" % os.getpid()
+        # Per thread: run-tests.py boots VMs from a thread pool, and two
+        # tests with the same cmdline may build the same image at once.
+        tmp = iso + ".tmp.%d.%d" % (os.getpid(), threading.get_ident())
         subprocess.run([os.path.join(ROOT, "tools", "mkiso.sh"), KERNEL, tmp, cmdline],
                        check=True)
         os.replace(tmp, iso)
