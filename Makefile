@@ -257,15 +257,21 @@ $(BUILD)/host/tests/host/%.o: tests/host/%.c $(HOST_FLAGS_STAMP) $(BUILD)/.deps-
 # -march=native, so numbers compare across machines of one ISA; frame
 # pointers kept as in the kernel build (and for perf's call graphs).
 # BENCH_ARGS=--quick for a smoke run (< 5 s); see docs/bench.md.
+# tools/bench/callgrind.sh counts instructions per operation under valgrind
+# (for machines without a PMU), tools/bench/slab_ir.sh compares the slab
+# pair's instructions between commits.
 BENCH_DIR := $(BUILD)/bench
+OBJCOPY ?= objcopy
 BENCH_OBJDIR := $(BENCH_DIR)/obj
 BENCH_CFLAGS := -std=gnu11 -O2 -g -fno-omit-frame-pointer -fno-strict-aliasing \
 	-Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
 	-Wshadow -Wpointer-arith -Wno-unused-parameter -I. -MD -MP
 BENCH_TOOL_SRCS := tools/bench/mmbench.c tools/bench/harness.c \
-	tools/bench/rows_ref.c tools/bench/rows_page.c
+	tools/bench/rows_ref.c tools/bench/rows_page.c tools/bench/rows_slab.c
 BENCH_LIB_OBJS := $(HOSTLIB_SRCS:%.c=$(BENCH_OBJDIR)/%.o)
-BENCH_TOOL_OBJS := $(BENCH_TOOL_SRCS:%.c=$(BENCH_OBJDIR)/%.o)
+# slab_nocheck.o: see the rule below.
+BENCH_TOOL_OBJS := $(BENCH_TOOL_SRCS:%.c=$(BENCH_OBJDIR)/%.o) \
+	$(BENCH_OBJDIR)/tools/bench/slab_nocheck.o
 BENCH_LIB := $(BENCH_DIR)/libmm.a
 BENCH_BIN := $(BENCH_DIR)/mmbench
 BENCH_ARGS ?=
@@ -287,6 +293,23 @@ $(BENCH_OBJDIR)/%.o: %.c $(BENCH_FLAGS_STAMP) $(BUILD)/.deps-ok
 	@mkdir -p $(dir $@)
 	$(call say,BENCHCC,$<)
 	$(Q)$(HOSTCC) $(BENCH_CFLAGS) $(BENCH_EXTRA) -c $< -o $@
+
+# The cost of the always-on double-free check, measured in the same run:
+# a private copy of mm/slab.c built with SLAB_BENCH_NO_FREE_CHECK=1 (the
+# bench-only knob documented there), whose one global symbol is its
+# kmem_cache_free, renamed bench_kmem_cache_free_nocheck.  objcopy makes
+# every other symbol it defines local, so nothing clashes with libmm.a;
+# its undefined references (the page allocator, the port, slab_debug_*)
+# resolve to libmm.a, and its free path uses no global variable of
+# slab.c, so freeing through it works on the caches libmm.a created.
+$(BENCH_OBJDIR)/tools/bench/slab_nocheck.o: mm/slab.c $(BENCH_FLAGS_STAMP) $(BUILD)/.deps-ok
+	@mkdir -p $(dir $@)
+	$(call say,BENCHCC,$@)
+	$(Q)$(HOSTCC) $(BENCH_CFLAGS) -DSLAB_BENCH_NO_FREE_CHECK=1 -MF $(@:.o=.d) -MT $@ \
+		-c $< -o $@.tmp
+	$(Q)$(OBJCOPY) --redefine-sym kmem_cache_free=bench_kmem_cache_free_nocheck \
+		--keep-global-symbol=bench_kmem_cache_free_nocheck $@.tmp $@
+	@rm -f $@.tmp
 
 $(BENCH_LIB): $(BENCH_LIB_OBJS)
 	@rm -f $@

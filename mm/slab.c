@@ -511,6 +511,19 @@ enum free_verdict { FREE_OK, FREE_NOT_SLAB, FREE_WRONG_CACHE, FREE_NOT_START,
 		    FREE_DOUBLE };
 
 /*
+ * SLAB_BENCH_NO_FREE_CHECK: for `make bench` only, never set by the kernel,
+ * the host library or the tests.  The bench compiles a second, private copy
+ * of this file with it set to 1 (Makefile, tools/bench/rows_slab.c) to
+ * measure what the always-on double-free check costs a free: check_free
+ * then skips the compare with the freelist head, the fp_load of the object
+ * and the confirming walk, and nothing else changes.  At the default 0 the
+ * test below is a constant and compiles to nothing.
+ */
+#ifndef SLAB_BENCH_NO_FREE_CHECK
+#define SLAB_BENCH_NO_FREE_CHECK	0
+#endif
+
+/*
  * Checks that obj may be freed into s; s->lock held.  The freelist is
  * walked only when obj's free pointer decodes (it probably is free), or
  * always with F: a write after free may have destroyed that pointer.
@@ -523,6 +536,8 @@ static enum free_verdict check_free(struct kmem_cache *s, struct page *page, voi
 		return FREE_NOT_START;
 	if (has_consistency_checks(s))
 		slab_consistent(s, page);
+	if (SLAB_BENCH_NO_FREE_CHECK)
+		return FREE_OK;
 	if (obj == page->freelist ||
 	    ((has_consistency_checks(s) || fp_load(s, page, obj, &next)) &&
 	     freelist_contains(s, page, obj)))

@@ -13,16 +13,18 @@
  * counter, the median of instructions/op.  Setup and teardown run once
  * per round, so they must be repeatable.
  *
- * Adding a row (say a slab pair) is a few lines: a run function (in a
- * tools/bench/rows_*.c file, declared in rows.h)
+ * Adding a row is a few lines: a run function (in a tools/bench/rows_*.c
+ * file, declared in rows.h), e.g. rows_slab.c's
  *
  *	uint64_t slab_run_pair(struct bench_ctx *c, uint64_t n, struct meter *m)
  *	{
+ *		struct kmem_cache *s = sb.cache;
+ *
  *		meter_start(m);
  *		for (uint64_t i = 0; i < n; i++)
- *			kmem_cache_free(cache, bench_escape(kmem_cache_alloc(cache, GFP_KERNEL)));
+ *			kmem_cache_free(s, bench_escape(kmem_cache_alloc(s, GFP_KERNEL)));
  *		meter_stop(m);
- *		return n;
+ *		return checked(c, s, n);
  *	}
  *
  * and one entry in the table of tools/bench/mmbench.c that names its
@@ -109,7 +111,9 @@ struct bench_opts {
 	uint64_t seed;
 	bool quick;
 	const char *csv_path;	/* NULL: no CSV */
-	const char *filter;	/* substring of the keys to run, NULL: all */
+	const char *filter;	/* substring of the keys to run ("=KEY": that
+				 * key only), NULL: all */
+	uint64_t ops;		/* > 0: operations per measurement, fixed */
 	bool list;		/* print the keys and exit */
 };
 
@@ -133,7 +137,7 @@ void bench_print_table(const struct bench_result *res, size_t n);
 struct bench_summary {
 	const char *key;
 	char name[96];
-	double value;		/* from the medians; < 0: not measured */
+	double value;		/* from the medians; NAN: not measured */
 	double value_min;	/* the same from the minimums */
 	const char *unit;	/* "ratio", "ms", ... */
 	char note[96];		/* e.g. the goal and whether it was met */

@@ -28,6 +28,7 @@
 #include <gnu/libc-version.h>
 #include <stdarg.h>
 #include <linux/perf_event.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,15 +197,20 @@ static void usage(FILE *f, const char *prog)
 {
 	fprintf(f,
 		"usage: %s [--quick] [--reps N] [--target-ms MS] [--seed N]\n"
-		"          [--csv PATH] [--filter SUBSTRING] [--list] [--aslr]\n"
+		"          [--csv PATH] [--filter SUBSTRING|=KEY] [--list] [--aslr]\n"
+		"          [--ops N]\n"
 		"  --quick        smoke test: %.0f ms per measurement, %d rounds\n"
 		"  --reps N       rounds: measurements per row (default %d), median and min kept\n"
 		"  --target-ms MS minimum duration of one measurement (default %.0f)\n"
 		"  --seed N       seed of every shuffle (default %#llx)\n"
 		"  --csv PATH     also write the results as CSV\n"
-		"  --filter S     run only the rows whose key contains S (see --list)\n"
+		"  --filter S     run only the rows whose key contains S (see --list);\n"
+		"                 =KEY runs the row KEY alone\n"
 		"  --aslr         keep address randomization (default: off, so every\n"
-		"                 run has the same memory layout)\n",
+		"                 run has the same memory layout)\n"
+		"  --ops N        exactly N operations per measurement, no calibration\n"
+		"                 (for counting instructions under callgrind, see\n"
+		"                 tools/bench/callgrind.sh)\n",
 		prog, QUICK_TARGET_MS, QUICK_REPS, DEFAULT_REPS, DEFAULT_TARGET_MS,
 		(unsigned long long)DEFAULT_SEED);
 }
@@ -257,6 +263,12 @@ void bench_parse_args(int argc, char **argv, struct bench_opts *o)
 			o->csv_path = need_value(argc, argv, &i);
 		} else if (!strcmp(a, "--filter")) {
 			o->filter = need_value(argc, argv, &i);
+		} else if (!strcmp(a, "--ops")) {
+			o->ops = parse_number(argv[0], a, need_value(argc, argv, &i));
+			if (o->ops == 0) {
+				fprintf(stderr, "%s: --ops must be >= 1\n", argv[0]);
+				exit(2);
+			}
 		} else if (!strcmp(a, "--aslr")) {
 			/* handled by bench_fix_layout() */
 		} else if (!strcmp(a, "--list")) {
@@ -330,7 +342,7 @@ void bench_print_header(const struct bench_opts *o)
 		memset(&u, 0, sizeof(u));
 	clock_getres(CLOCK_MONOTONIC, &res);
 
-	printf("mmbench: host benchmarks of mm (page allocator), one run\n");
+	printf("mmbench: host benchmarks of mm (page allocator, slab, kmalloc), one run\n");
 	printf("  machine   %ld CPUs online, %s\n", ncpu, cpu);
 	printf("  system    %s %s %s, glibc %s, THP %s\n", u.sysname, u.release,
 	       u.machine, gnu_get_libc_version(), thp);
@@ -343,11 +355,16 @@ void bench_print_header(const struct bench_opts *o)
 		printf("  load      %.2f (1-min average) on %ld CPUs at start%s\n", load[0],
 		       ncpu, load[0] >= (double)ncpu * LOAD_BUSY_FRACTION ?
 		       ": busy, medians will be noisy; the minimums are the better guide" : "");
-	printf("  method    >= %.0f ms per measurement, %u interleaved rounds (one "
-	       "measurement per row each),\n            median (and min) of the "
-	       "rounds; seed %#llx%s\n",
-	       o->target_ms, o->reps, (unsigned long long)o->seed,
-	       o->quick ? "; --quick (smoke test, numbers are rough)" : "");
+	if (o->ops)
+		printf("  method    %llu operations per measurement (--ops, no calibration), "
+		       "%u interleaved rounds; seed %#llx\n",
+		       (unsigned long long)o->ops, o->reps, (unsigned long long)o->seed);
+	else
+		printf("  method    >= %.0f ms per measurement, %u interleaved rounds (one "
+		       "measurement per row each),\n            median (and min) of the "
+		       "rounds; seed %#llx%s\n",
+		       o->target_ms, o->reps, (unsigned long long)o->seed,
+		       o->quick ? "; --quick (smoke test, numbers are rough)" : "");
 	printf("\n");
 	fflush(stdout);
 }
@@ -392,9 +409,11 @@ const char *bench_fmt_time(char *buf, size_t size, double ns)
 	return buf;
 }
 
-/* One measurement of n operations; false (error set) on failure. */
-static bool measure_once(struct bench_ctx *c, uint64_t n, uint64_t *ops,
-			 struct meter *m)
+/* One measurement of n operations; false (error set) on failure.  Never
+ * inlined: tools/bench/callgrind.sh counts the instructions under it
+ * (--toggle-collect=measure_once), which are the run functions'. */
+static __attribute__((noinline)) bool measure_once(struct bench_ctx *c, uint64_t n,
+						   uint64_t *ops, struct meter *m)
 {
 	memset(m, 0, sizeof(*m));
 	*ops = c->row->run(c, n, m);
@@ -498,7 +517,9 @@ int bench_run_rows(const struct bench_row *rows, size_t n,
 		memset(&res[i], 0, sizeof(res[i]));
 		res[i].row = &rows[i];
 		res[i].instr_med = -1;
-		res[i].measured = !o->filter || strstr(rows[i].key, o->filter);
+		res[i].measured = !o->filter ||
+			(o->filter[0] == '=' ? !strcmp(rows[i].key, o->filter + 1) :
+			 strstr(rows[i].key, o->filter) != NULL);
 		total += res[i].measured;
 	}
 	fprintf(stderr, "calibrating %zu rows\n", total);
@@ -508,6 +529,12 @@ int bench_run_rows(const struct bench_row *rows, size_t n,
 		ctx_init(&c, &rows[i], o);
 		fprintf(stderr, "  [%2zu/%zu] %-26s ", ++done, total, rows[i].key);
 		fflush(stderr);
+		if (o->ops) {
+			res[i].iters = o->ops;	/* fixed: nothing to calibrate */
+			fprintf(stderr, "%llu ops per measurement (--ops)\n",
+				(unsigned long long)o->ops);
+			continue;
+		}
 		if (!with_row(&c, calibrate, &res[i], o)) {
 			fprintf(stderr, "FAILED: %s\n", res[i].error);
 			res[i].measured = false;
@@ -703,8 +730,13 @@ int bench_write_csv(const char *path, const struct bench_result *res, size_t n,
 		fprintf(f, "summary,%s,", sum[i].key);
 		csv_text(f, sum[i].name);
 		fprintf(f, ",%s,,,", sum[i].unit);
-		csv_number(f, sum[i].value, "%.3f");
-		csv_number(f, sum[i].value_min, "%.3f");
+		/* Derived figures may be negative (a difference within noise). */
+		if (!isnan(sum[i].value))
+			fprintf(f, "%.3f", sum[i].value);
+		fputc(',', f);
+		if (!isnan(sum[i].value_min))
+			fprintf(f, "%.3f", sum[i].value_min);
+		fputc(',', f);
 		fprintf(f, ",,,,,");
 		csv_text(f, sum[i].note);
 		fputs(",\n", f);

@@ -5,7 +5,8 @@
  * The rows are one table, rows[] below; each names an untimed setup, a run
  * function that times only its operations, an untimed teardown that checks
  * mm, and the reference its "x glibc" ratio divides by.  The functions are
- * in rows_ref.c (references) and rows_page.c (page allocator, mm_init);
+ * in rows_ref.c (references), rows_page.c (page allocator, mm_init) and
+ * rows_slab.c (slab caches, kmalloc, the double-free check, debugging);
  * tools/bench/harness.c measures them (bench.h: the method and how to add
  * a row).  The goals the project reports against are derived at the end.
  * docs/bench.md explains every row and how to read the ratios.
@@ -15,8 +16,10 @@
 
 #include "mm/mm.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- the table ----------------------------------------------------------------------------- */
@@ -26,6 +29,11 @@
 #define SEC_BIG		"the same pairs after booting a 3.5 GiB map"
 #define SEC_FILL	"fill all RAM at order 0, then free it all, 256 MiB map"
 #define SEC_INIT	"mm_init: mm_host_boot over a PC-like map (shutdown untimed)"
+#define SEC_SLAB	"kmem_cache_alloc + kmem_cache_free pairs, one cache per size, 64 MiB map"
+#define SEC_BULK	"kmem_cache_alloc_bulk + kmem_cache_free_bulk, 256 B, time per object"
+#define SEC_KMALLOC	"kmalloc + kfree pairs over a fixed sequence of sizes"
+#define SEC_CHECK	"the always-on double-free check: held pairs freed by a copy without it"
+#define SEC_DEBUG	"debugging and hardening: the 256 B held pair after booting with"
 
 #define FLOOR(key_, name_, type_, run_) \
 	{ SEC_REF, key_, name_, UNIT_PAIR, type_, 0, ref_floor_setup, run_, \
@@ -42,6 +50,12 @@
 #define FILL(key_, name_, timed_, ref_) \
 	{ SEC_FILL, key_, name_, UNIT_PAGE, 0, timed_, pg_fill_setup, \
 	  pg_run_fill, pg_fill_teardown, ref_, false }
+#define GLIBC_BULK(key_, name_, bytes_, nr_) \
+	{ SEC_REF, key_, name_, UNIT_PAIR, bytes_, nr_, ref_glibc_bulk_setup, \
+	  ref_run_glibc_bulk, NULL, NULL, false }
+#define SLAB(sec_, key_, name_, setup_, run_, bytes_, arg2_, ref_) \
+	{ sec_, key_, name_, UNIT_PAIR, bytes_, arg2_, setup_, run_, slab_teardown, \
+	  ref_, false }
 #define BOOT(key_, name_, mib_) \
 	{ SEC_INIT, key_, name_, UNIT_BOOT, mib_, 0, pg_nothing_booted_setup, \
 	  pg_run_boot, NULL, NULL, false }
@@ -55,6 +69,13 @@ static const struct bench_row rows[] = {
 	GLIBC_PAIR("ref.glibc.4k", "glibc malloc+free 4 KiB", 4096),
 	GLIBC_PAIR("ref.glibc.32k", "glibc malloc+free 32 KiB", 32768),
 	GLIBC_PAIR("ref.glibc.2m", "glibc malloc+free 2 MiB", 2097152),
+	GLIBC_PAIR("ref.glibc.32", "glibc malloc+free 32 B", 32),
+	GLIBC_PAIR("ref.glibc.256", "glibc malloc+free 256 B", 256),
+	GLIBC_PAIR("ref.glibc.1024", "glibc malloc+free 1 KiB", 1024),
+	{ SEC_REF, "ref.glibc.mix", "glibc malloc+free, the kmalloc sizes", UNIT_PAIR,
+	  0, 0, ref_glibc_mix_setup, ref_run_glibc_mix, NULL, NULL, false },
+	GLIBC_BULK("ref.glibc.bulk16", "glibc 16 x malloc 256 B, 16 x free", 256, 16),
+	GLIBC_BULK("ref.glibc.bulk64", "glibc 64 x malloc 256 B, 64 x free", 256, 64),
 	GLIBC_FILL("ref.glibc.fill", "glibc fill: malloc 4 KiB each", TIME_FILL),
 	GLIBC_FILL("ref.glibc.free", "glibc free all, in order", TIME_FREE),
 	GLIBC_FILL("ref.glibc.free.shuf", "glibc free all, shuffled", TIME_FREE_SHUFFLED),
@@ -83,6 +104,40 @@ static const struct bench_row rows[] = {
 	FILL("page.free.shuf", "free all, shuffled", TIME_FREE_SHUFFLED,
 	     "ref.glibc.free.shuf"),
 
+	SLAB(SEC_SLAB, "slab.32", "32 B, held", slab_held_setup, slab_run_pair, 32,
+	     SLAB_BOOT_PLAIN, "ref.glibc.32"),
+	SLAB(SEC_SLAB, "slab.256", "256 B, held", slab_held_setup, slab_run_pair, 256,
+	     SLAB_BOOT_PLAIN, "ref.glibc.256"),
+	SLAB(SEC_SLAB, "slab.1024", "1 KiB, held", slab_held_setup, slab_run_pair, 1024,
+	     SLAB_BOOT_PLAIN, "ref.glibc.1024"),
+	SLAB(SEC_SLAB, "slab.256.empty", "256 B, empty cache", slab_empty_setup,
+	     slab_run_pair, 256, 0, "ref.glibc.256"),
+
+	SLAB(SEC_BULK, "slab.bulk16", "bulk of 16", slab_bulk_setup, slab_run_bulk, 256,
+	     16, "ref.glibc.bulk16"),
+	SLAB(SEC_BULK, "slab.bulk64", "bulk of 64", slab_bulk_setup, slab_run_bulk, 256,
+	     64, "ref.glibc.bulk64"),
+
+	SLAB(SEC_KMALLOC, "kmalloc.mix", "kmalloc+kfree, sizes 8..8192 B",
+	     kmalloc_mix_setup, kmalloc_run_mix, 0, 0, "ref.glibc.mix"),
+
+	SLAB(SEC_CHECK, "slab.32.nocheck", "32 B, held, no double-free check",
+	     slab_held_setup, slab_run_pair_nocheck, 32, SLAB_BOOT_PLAIN, "ref.glibc.32"),
+	SLAB(SEC_CHECK, "slab.256.nocheck", "256 B, held, no double-free check",
+	     slab_held_setup, slab_run_pair_nocheck, 256, SLAB_BOOT_PLAIN, "ref.glibc.256"),
+	SLAB(SEC_CHECK, "slab.1024.nocheck", "1 KiB, held, no double-free check",
+	     slab_held_setup, slab_run_pair_nocheck, 1024, SLAB_BOOT_PLAIN,
+	     "ref.glibc.1024"),
+
+	SLAB(SEC_DEBUG, "debug.off", "no option: debug off, hardening on",
+	     slab_held_setup, slab_run_pair, 256, SLAB_BOOT_PLAIN, "ref.glibc.256"),
+	SLAB(SEC_DEBUG, "debug.fzpu", "slab_debug=FZPU,bench-256", slab_held_setup,
+	     slab_run_pair, 256, SLAB_BOOT_FZPU, "ref.glibc.256"),
+	SLAB(SEC_DEBUG, "debug.init_alloc", "init_on_alloc=1", slab_held_setup,
+	     slab_run_pair, 256, SLAB_BOOT_INIT_ON_ALLOC, "ref.glibc.256"),
+	SLAB(SEC_DEBUG, "debug.init_free", "init_on_free=1", slab_held_setup,
+	     slab_run_pair, 256, SLAB_BOOT_INIT_ON_FREE, "ref.glibc.256"),
+
 	BOOT("init.64m", "mm_init, 64 MiB map", PAIR_MAP_MIB),
 	BOOT("init.big", "mm_init, 3.5 GiB map", BIG_MAP_MIB),
 	{ SEC_INIT, "init.big.faults", "of which host page faults (mem_map)", UNIT_BOOT,
@@ -101,15 +156,49 @@ static double ns_of(const struct bench_result *res, const char *key, bool use_mi
 	return r ? (use_min ? r->ns_min : r->ns_med) : -1;
 }
 
-/* The goals the project reports against: printed and saved, never
- * enforced (timing decides no pass or fail). */
-static size_t summarize(const struct bench_result *res, struct bench_summary *s)
+static int cmp_double(const void *a, const void *b)
 {
-	enum derive { RATIO, MS, DIFF_MS, PER_BIG_PAGE };
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Row a minus row b in ns per op, as the median over the rounds of the
+ * difference within each round (both were measured within a second of
+ * each other, so a burst of load hits both); NAN if either is absent.
+ * For a difference of a few ns between rows of tens, this is steadier
+ * than the difference of the two medians.
+ */
+static double paired_diff(const struct bench_result *res, const char *a, const char *b)
+{
+	const struct bench_result *ra = bench_find(res, NROWS, a);
+	const struct bench_result *rb = bench_find(res, NROWS, b);
+	double d[BENCH_MAX_REPS];
+	unsigned int n;
+
+	if (!ra || !rb || ra->reps != rb->reps || ra->reps == 0)
+		return NAN;
+	n = ra->reps;
+	for (unsigned int k = 0; k < n; k++)
+		d[k] = ra->sample_ns[k] - rb->sample_ns[k];
+	qsort(d, n, sizeof(*d), cmp_double);
+	return n % 2 ? d[n / 2] : (d[n / 2 - 1] + d[n / 2]) / 2;
+}
+
+/* The goals the project reports against, and figures derived from
+ * several rows: printed and saved, never enforced (timing decides no pass
+ * or fail).  Fills at most cap entries of s. */
+static size_t summarize(const struct bench_result *res, struct bench_summary *s,
+			size_t cap)
+{
+	enum derive { RATIO, MS, DIFF_MS, PER_BIG_PAGE, PAIRED_NS };
 	static const struct {
 		const char *key, *name;
 		enum derive how;
-		const char *a, *b;	/* a / b, a in ms, a - b in ms, a per page */
+		/* a / b, a in ms, a - b in ms, a per page, a - b in ns
+		 * (paired_diff; by the minimums: min a - min b) */
+		const char *a, *b;
 		double goal;		/* the value should be <= goal */
 		const char *goal_text;	/* NULL: for information */
 	} goals[] = {
@@ -133,11 +222,41 @@ static size_t summarize(const struct bench_result *res, struct bench_summary *s)
 		{ "info.init_ns_per_page",
 		  "mm_init over 3.5 GiB per page of RAM", PER_BIG_PAGE,
 		  "init.big", NULL, -1, NULL },
+		{ "goal.slab32_vs_floor", "slab pair 32 B / floor", RATIO,
+		  "slab.32", REF_FLOOR, 2.0, "<= 2x" },
+		{ "goal.slab256_vs_floor", "slab pair 256 B / floor", RATIO,
+		  "slab.256", REF_FLOOR, 2.0, "<= 2x" },
+		{ "goal.slab1024_vs_floor", "slab pair 1 KiB / floor", RATIO,
+		  "slab.1024", REF_FLOOR, 2.0, "<= 2x" },
+		{ "info.slab256_vs_locked", "slab pair 256 B / locked floor", RATIO,
+		  "slab.256", REF_FLOOR_LOCK, -1, NULL },
+		{ "goal.slab32_vs_glibc", "slab pair 32 B / glibc 32 B", RATIO,
+		  "slab.32", "ref.glibc.32", 1.0, "< 1x" },
+		{ "goal.slab256_vs_glibc", "slab pair 256 B / glibc 256 B", RATIO,
+		  "slab.256", "ref.glibc.256", 1.0, "< 1x" },
+		{ "goal.slab1024_vs_glibc", "slab pair 1 KiB / glibc 1 KiB", RATIO,
+		  "slab.1024", "ref.glibc.1024", 1.0, "< 1x" },
+		{ "info.kmalloc_vs_glibc", "kmalloc mix / glibc same sizes", RATIO,
+		  "kmalloc.mix", "ref.glibc.mix", -1, NULL },
+		{ "info.check32_ns", "double-free check, ns per pair, 32 B", PAIRED_NS,
+		  "slab.32", "slab.32.nocheck", -1, NULL },
+		{ "info.check256_ns", "double-free check, ns per pair, 256 B", PAIRED_NS,
+		  "slab.256", "slab.256.nocheck", -1, NULL },
+		{ "info.check1024_ns", "double-free check, ns per pair, 1 KiB", PAIRED_NS,
+		  "slab.1024", "slab.1024.nocheck", -1, NULL },
+		{ "info.noise_ns", "noise: same code twice, slab.256 - debug.off",
+		  PAIRED_NS, "slab.256", "debug.off", -1, NULL },
+		{ "info.debug_fzpu", "slab_debug=FZPU / debugging off", RATIO,
+		  "debug.fzpu", "debug.off", -1, NULL },
+		{ "info.init_on_alloc", "init_on_alloc=1 / debugging off", RATIO,
+		  "debug.init_alloc", "debug.off", -1, NULL },
+		{ "info.init_on_free", "init_on_free=1 / debugging off", RATIO,
+		  "debug.init_free", "debug.off", -1, NULL },
 	};
 	const double big_pages = (double)BIG_MAP_MIB * MIB / PAGE_SIZE;
 	size_t n = 0;
 
-	for (size_t i = 0; i < ARRAY_SIZE(goals); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(goals) && n < cap; i++) {
 		struct bench_summary *x = &s[n++];
 		double v[2];
 
@@ -146,9 +265,12 @@ static size_t summarize(const struct bench_result *res, struct bench_summary *s)
 			double b = goals[i].b ? ns_of(res, goals[i].b, use_min) : 0;
 
 			if (a < 0 || b < 0)
-				v[use_min] = -1;
+				v[use_min] = NAN;
+			else if (goals[i].how == PAIRED_NS)
+				v[use_min] = use_min ? a - b :
+					     paired_diff(res, goals[i].a, goals[i].b);
 			else if (goals[i].how == RATIO)
-				v[use_min] = b > 0 ? a / b : -1;
+				v[use_min] = b > 0 ? a / b : NAN;
 			else if (goals[i].how == MS)
 				v[use_min] = a / 1e6;
 			else if (goals[i].how == DIFF_MS)
@@ -161,10 +283,11 @@ static size_t summarize(const struct bench_result *res, struct bench_summary *s)
 		x->value = v[0];
 		x->value_min = v[1];
 		x->unit = goals[i].how == RATIO ? "ratio" :
-			  goals[i].how == PER_BIG_PAGE ? "ns/page" : "ms";
+			  goals[i].how == PER_BIG_PAGE ? "ns/page" :
+			  goals[i].how == PAIRED_NS ? "ns" : "ms";
 		if (!goals[i].goal_text)
 			snprintf(x->note, sizeof(x->note), "for information");
-		else if (v[0] < 0)
+		else if (isnan(v[0]))
 			snprintf(x->note, sizeof(x->note), "goal %s: not measured",
 				 goals[i].goal_text);
 		else
@@ -177,7 +300,7 @@ static size_t summarize(const struct bench_result *res, struct bench_summary *s)
 
 static const char *fmt_value(char *buf, size_t size, double v, const char *unit)
 {
-	if (v < 0)
+	if (isnan(v))
 		snprintf(buf, size, "n/a");
 	else if (!strcmp(unit, "ratio"))
 		snprintf(buf, size, "%.2fx", v);
@@ -188,8 +311,8 @@ static const char *fmt_value(char *buf, size_t size, double v, const char *unit)
 
 static void print_summary(const struct bench_summary *s, size_t n)
 {
-	printf("%-46s %14s %14s\n", "goals (reported, never enforced)", "by medians",
-	       "by minimums");
+	printf("%-46s %14s %14s\n", "goals and derived figures (never enforced)",
+	       "by medians", "by minimums");
 	for (size_t i = 0; i < n; i++) {
 		char v[32], vmin[32];
 
@@ -204,7 +327,7 @@ int main(int argc, char **argv)
 {
 	struct bench_opts opts;
 	struct bench_result res[NROWS];
-	struct bench_summary sum[16];
+	struct bench_summary sum[32];
 
 	bench_fix_layout(argc, argv);
 	bench_parse_args(argc, argv, &opts);
@@ -218,6 +341,10 @@ int main(int argc, char **argv)
 	       "(the most a pair costs);\n"
 	       "  held  = the block's buddy is allocated: no split, no merge "
 	       "(the least).\n"
+	       "  slab rows: held = another object of the cache is live, its slab "
+	       "stays partial;\n"
+	       "  empty = the cache's only slab moves between its free and partial "
+	       "lists.\n"
 	       "  xfloor, xlocked, xglibc: median / median of the freelist, the "
 	       "freelist with\n"
 	       "  mm's mutex type, and glibc on the same size (lower is better).\n\n");
@@ -228,7 +355,7 @@ int main(int argc, char **argv)
 	fprintf(stderr, "\n");
 	bench_print_table(res, NROWS);
 
-	size_t nsum = summarize(res, sum);
+	size_t nsum = summarize(res, sum, ARRAY_SIZE(sum));
 
 	print_summary(sum, nsum);
 	if (opts.csv_path && bench_write_csv(opts.csv_path, res, NROWS, sum, nsum) == 0)

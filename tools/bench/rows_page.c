@@ -34,7 +34,8 @@
 
 /* A PC's map: conventional memory, the EBDA and the BIOS ROM reserved,
  * then RAM from 1 MiB up to mib. */
-int bench_boot_pc_map(struct bench_ctx *c, unsigned long mib)
+int bench_boot_pc_map_cmdline(struct bench_ctx *c, unsigned long mib,
+			      const char *cmdline)
 {
 	const struct mem_region map[] = {
 		{ 0x0, 0x9fc00, MEM_USABLE },
@@ -42,13 +43,19 @@ int bench_boot_pc_map(struct bench_ctx *c, unsigned long mib)
 		{ 0xf0000, 0x10000, MEM_RESERVED },
 		{ MIB, (uint64_t)mib * MIB - MIB, MEM_USABLE },
 	};
-	int err = mm_host_boot(map, ARRAY_SIZE(map), "");
+	int err = mm_host_boot(map, ARRAY_SIZE(map), cmdline);
 
 	if (err) {
-		bench_error(c, "mm_host_boot(%lu MiB) = %d: %.100s", mib, err, mm_host_log());
+		bench_error(c, "mm_host_boot(%lu MiB, \"%s\") = %d: %.80s", mib, cmdline,
+			    err, mm_host_log());
 		mm_host_shutdown();
 	}
 	return err;
+}
+
+int bench_boot_pc_map(struct bench_ctx *c, unsigned long mib)
+{
+	return bench_boot_pc_map_cmdline(c, mib, "");
 }
 
 /* State of the booted rows: blocks held back so the free lists have a
@@ -87,13 +94,19 @@ static int hold(struct bench_ctx *c, unsigned int order)
 	return 0;
 }
 
-int bench_boot_setup(struct bench_ctx *c, unsigned long mib)
+int bench_boot_setup_cmdline(struct bench_ctx *c, unsigned long mib,
+			     const char *cmdline)
 {
 	memset(&mmb, 0, sizeof(mmb));
-	if (bench_boot_pc_map(c, mib))
+	if (bench_boot_pc_map_cmdline(c, mib, cmdline))
 		return -1;
 	mmb.free_after_boot = nr_free_pages();
 	return 0;
+}
+
+int bench_boot_setup(struct bench_ctx *c, unsigned long mib)
+{
+	return bench_boot_setup_cmdline(c, mib, "");
 }
 
 /* Frees what setup held, then checks that mm is as booted: every page
