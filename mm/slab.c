@@ -158,6 +158,7 @@ static bool calculate_sizes(struct kmem_cache *s, unsigned int align)
 	s->size = ALIGN(s->red_left_pad + size, align);
 	if (s->size > slab_bytes(SLAB_MAX_ORDER))
 		return false;
+	s->reciprocal_size = (uint32_t)(((1ULL << 32) + s->size - 1) / s->size);
 
 	unsigned int min_order;
 

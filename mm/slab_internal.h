@@ -82,6 +82,7 @@ struct kmem_cache {
 	unsigned int align;
 	unsigned int order;		/* pages per slab = 1 << order */
 	unsigned int objects;		/* per slab */
+	uint32_t reciprocal_size;	/* ceil(2^32 / size): see slab_obj_index */
 	unsigned int red_left_pad;	/* bytes before the object (RZ L) */
 	unsigned int inuse;		/* object + RZ R: end of what users touch */
 	unsigned int track_off;		/* of the track records, from the object */
@@ -118,9 +119,10 @@ static inline unsigned int slab_colour(const struct page *page)
 	return page->flags >> PAGE_COLOUR_SHIFT;
 }
 
+/* Slabs never come from HighMem: the direct-map address, no test. */
 static inline char *slab_s_mem(const struct page *page)
 {
-	return (char *)page_address(page) + slab_colour(page);
+	return (char *)__va(page_to_phys(page)) + slab_colour(page);
 }
 
 static inline void *slab_obj(const struct kmem_cache *s,
@@ -175,16 +177,27 @@ static inline bool fp_load(const struct kmem_cache *s, const struct page *page,
 }
 
 /* The index of obj in its slab, or -1 if obj is not an object start. */
+/*
+ * off / size by multiplication: with reciprocal = ceil(2^32 / size) the
+ * quotient is exact for every off and size below 2^15 + 1 (the error term
+ * off * (reciprocal * size - 2^32) stays below 2^32), and slabs are at
+ * most 32 KiB.  The remainder is checked by multiplying back.
+ */
 static inline long slab_obj_index(const struct kmem_cache *s,
 				  const struct page *page, const void *obj)
 {
 	const char *base = slab_s_mem(page) + s->red_left_pad;
 	uintptr_t off = (uintptr_t)obj - (uintptr_t)base;
 
-	if ((uintptr_t)obj < (uintptr_t)base || off % s->size ||
-	    off / s->size >= page->objects)
+	if ((uintptr_t)obj < (uintptr_t)base ||
+	    off >= (uintptr_t)page->objects * s->size)
 		return -1;
-	return (long)(off / s->size);
+
+	uint32_t idx = (uint32_t)(((uint64_t)off * s->reciprocal_size) >> 32);
+
+	if ((uintptr_t)idx * s->size != off)
+		return -1;
+	return (long)idx;
 }
 
 /* The slab page holding a direct-map address, or NULL. */
