@@ -8,6 +8,7 @@
 #                   shell transcripts
 #   make debug      QEMU halted at the first instruction, gdb attached
 #   make hostlib    build/host/libmm.a (SANITIZE= for a plain build)
+#   make coverage   line coverage of mm/ by the host suites
 #   make bench      host benchmarks (not part of make test; BENCH_ARGS=--quick)
 #   make lab        the slab-versus-buddy lab on the host: CSVs, plots and
 #                   a report in build/lab/ (docs/lab/README.md; RETRACE=1
@@ -140,7 +141,7 @@ KERNEL_ISO := $(BUILD)/kernel.iso
 
 # ---- top-level targets ----------------------------------------------------
 
-.PHONY: all kernel iso hostlib host-tests run debug test test-host test-qemu \
+.PHONY: all kernel iso hostlib host-tests run debug test test-host test-qemu coverage \
 	bench lab lab-kernel lab-report lab-docs lab-tools deps clean
 
 all: kernel iso hostlib host-tests
@@ -354,6 +355,10 @@ test: all
 
 test-host: host-tests
 	@$(PYTHON) tools/run-tests.py --build $(BUILD) --host-only $(HOST_TEST_BINS)
+
+# Line coverage of mm/ by the host suites (an instrumented build of its own).
+coverage:
+	@tools/coverage.sh $(BUILD)/coverage
 
 test-qemu: kernel iso
 	@$(PYTHON) tools/run-tests.py --build $(BUILD) --qemu-only
