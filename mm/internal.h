@@ -39,9 +39,7 @@ int memblock_reserve(phys_addr_t base, phys_addr_t size);
 /* Top-down, aligned, wholly below limit and inside memory, outside
  * reserved; the result is reserved.  0 when nothing fits. */
 phys_addr_t memblock_alloc(phys_addr_t size, phys_addr_t align, phys_addr_t limit);
-phys_addr_t memblock_phys_mem_size(void);
 phys_addr_t memblock_end_of_ram(void);
-bool memblock_is_reserved(phys_addr_t addr);
 /* Calls fn for each range of memory not covered by reserved. */
 void memblock_for_each_free_range(void (*fn)(phys_addr_t start, phys_addr_t end,
 					     void *ctx), void *ctx);

@@ -134,26 +134,6 @@ int memblock_reserve(phys_addr_t base, phys_addr_t size)
 	return type_add(&memblock.reserved, base, size);
 }
 
-bool memblock_is_reserved(phys_addr_t addr)
-{
-	for (unsigned long i = 0; i < memblock.reserved.cnt; i++) {
-		const struct memblock_region *r = &memblock.reserved.regions[i];
-
-		if (addr >= r->base && addr < region_end(r))
-			return true;
-	}
-	return false;
-}
-
-phys_addr_t memblock_phys_mem_size(void)
-{
-	phys_addr_t total = 0;
-
-	for (unsigned long i = 0; i < memblock.memory.cnt; i++)
-		total += memblock.memory.regions[i].size;
-	return total;
-}
-
 phys_addr_t memblock_end_of_ram(void)
 {
 	if (memblock.memory.cnt == 0)
