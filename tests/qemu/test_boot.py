@@ -90,3 +90,16 @@ def test_cmdline_with_grub_metacharacters_reaches_the_kernel():
                   % (cache, out.strip(), size), vm)
         vm.cmd("halt", expect_prompt=False)
         check(vm.wait_exit() == 33, "halt exits with 33", vm)
+
+
+def test_bad_boot_options_are_reported_and_ignored():
+    # README: "a bad value for a known option is reported and the option
+    # ignored" -- `ktest=` used to be reported as ignored and still run.
+    with Qemu(cmdline="ktest= mem=abc failslab=200", name="boot_bad_options") as vm:
+        vm.expect(r'Malformed kernel command line parameter "ktest=", ignored\n')
+        vm.expect(r"mm: bad value for boot option mem=abc, ignored\n")
+        vm.expect(r"mm: bad value for boot option failslab=200, ignored\n")
+        vm.wait_prompt()
+        check("TAP version" not in vm.buf, "an ignored ktest= ran the tests", vm)
+        vm.cmd("halt", expect_prompt=False)
+        check(vm.wait_exit() == 33, "halt exits with 33", vm)
