@@ -206,9 +206,20 @@ $(KERNEL_ELF): $(BUILD)/kernel.pass1.elf $(BUILD)/kallsyms1.o
 	@grub-file --is-x86-multiboot $@ || \
 		{ echo "$@: not a Multiboot kernel"; rm -f $@; exit 1; }
 
-$(KERNEL_ISO): $(KERNEL_ELF) tools/mkiso.sh
+# The command line is written into the ISO's grub.cfg, so the ISO depends
+# on it: `make run CMDLINE=...` after a build with another (or no) command
+# line rebuilds the image instead of booting the old options.  The stamp
+# only changes when CMDLINE does.  Single-quoted for the shell, so '$' and
+# quotes in CMDLINE reach mkiso.sh as typed.
+CMDLINE_SH := '$(subst ','\'',$(CMDLINE))'
+CMDLINE_STAMP := $(BUILD)/.cmdline
+$(CMDLINE_STAMP): FORCE
+	@mkdir -p $(dir $@)
+	@printf '%s\n' $(CMDLINE_SH) | cmp -s - $@ || printf '%s\n' $(CMDLINE_SH) > $@
+
+$(KERNEL_ISO): $(KERNEL_ELF) tools/mkiso.sh $(CMDLINE_STAMP)
 	$(call say,ISO,$@)
-	$(Q)tools/mkiso.sh $(KERNEL_ELF) $@ "$(CMDLINE)"
+	$(Q)tools/mkiso.sh $(KERNEL_ELF) $@ $(CMDLINE_SH)
 
 # ---- host library and tests --------------------------------------------------
 

@@ -17,12 +17,12 @@ struct kernel_options kopt;
 static int set_ktest(const char *val, const struct kparam *kp)
 {
 	(void)kp;
-	kopt.ktest = true;
-	if (val) {
-		if (!*val || strlen(val) >= sizeof(kopt.ktest_suite))
-			return -EINVAL;
+	/* A bad value is reported as "ignored": it must not start the run. */
+	if (val && (!*val || strlen(val) >= sizeof(kopt.ktest_suite)))
+		return -EINVAL;
+	if (val)
 		strlcpy(kopt.ktest_suite, val, sizeof(kopt.ktest_suite));
-	}
+	kopt.ktest = true;
 	return 0;
 }
 

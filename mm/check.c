@@ -15,7 +15,8 @@
  *   B5  no two free buddies of the same order are left unmerged;
  *   B6  zone->free_pages is the sum of nr_free << order;
  *   B7  allocated heads are aligned to their order and inside the zone;
- *       compound tails point at their head;
+ *       the rest of an allocated block carries no state of its own
+ *       (compound tails: only PG_tail, pointing at their head);
  *   B8  each page's zone field matches the zone whose span holds it.
  *
  * The walk is O(spanned pages) per zone and takes each zone lock in turn.
@@ -104,6 +105,31 @@ static int check_free_lists(struct zone *zone)
 	return bad;
 }
 
+/*
+ * B7: the pages after an allocated head are its own: compound tails that
+ * point at it, or, in a plain block, pages with no state.  A free head or
+ * another allocated head in there means the same memory is owned twice,
+ * which no other view shows when the free lists and counts agree with it.
+ */
+static int check_allocated_block(struct zone *zone, struct page *p,
+				 unsigned long pfn, unsigned int o)
+{
+	uint32_t want = PageHead(p) ? 1u << PG_tail : 0;
+
+	for (unsigned long i = 1; i < (1UL << o); i++) {
+		uint32_t state = p[i].flags & PAGE_STATE_MASK;
+
+		if (PageHead(p) && (state != want ||
+				    p[i].compound_head != (unsigned long)p))
+			return violation("B7 zone %s: compound tail pfn 0x%lx does not point at head 0x%lx\n",
+					 zone->name, pfn + i, pfn);
+		if (!PageHead(p) && state != want)
+			return violation("B7 zone %s: pfn 0x%lx inside allocated block 0x%lx/%u has state 0x%x\n",
+					 zone->name, pfn + i, pfn, o, state);
+	}
+	return 0;
+}
+
 static int check_mem_map(struct zone *zone)
 {
 	unsigned long heads[NR_PAGE_ORDERS] = { 0 };
@@ -160,14 +186,8 @@ static int check_mem_map(struct zone *zone)
 			if (pfn & (n - 1) || pfn + n > end)
 				bad += violation("B7 zone %s: allocated head pfn 0x%lx order %u misaligned or past the zone\n",
 						 zone->name, pfn, o);
-			else if (PageHead(p))
-				for (unsigned long i = 1; i < n; i++)
-					if (!PageTail(&p[i]) ||
-					    p[i].compound_head != (unsigned long)p) {
-						bad += violation("B7 zone %s: compound tail pfn 0x%lx does not point at head 0x%lx\n",
-								 zone->name, pfn + i, pfn);
-						break;
-					}
+			else
+				bad += check_allocated_block(zone, p, pfn, o);
 		}
 		pfn++;
 	}

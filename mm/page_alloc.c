@@ -553,6 +553,13 @@ void free_pages_exact(void *virt, size_t size)
 		return;
 	if (!valid_free_address("free_pages_exact", addr))
 		return;
+	/* alloc_pages_exact never hands out more; a bigger size would wrap
+	 * the page count below (SIZE_MAX: 0 pages) or walk far past mem_map. */
+	if (size > (PAGE_SIZE << MAX_PAGE_ORDER)) {
+		mm_report_bug("BUG: Bad page: free_pages_exact(0x%lx, %zu): no allocation is that large, refused\n",
+			      addr, size);
+		return;
+	}
 	for (unsigned long i = 0; i < DIV_ROUND_UP(size, PAGE_SIZE); i++)
 		__free_pages(virt_to_page((void *)(addr + i * PAGE_SIZE)), 0);
 }

@@ -21,8 +21,10 @@
 
 #include "kernel/lib/parse.h"
 
-struct list_head slab_caches;
-spinlock_t slab_mutex;
+/* Valid (empty) before the first mm_init, so that the reports and
+ * kmem_cache_find can be called at any time; slab_reset re-inits both. */
+struct list_head slab_caches = LIST_HEAD_INIT(slab_caches);
+spinlock_t slab_mutex;		/* all-zero is an unlocked lock on both ports */
 bool slab_freelist_random = true;
 
 /* The cache that struct kmem_cache objects come from. */

@@ -17,7 +17,6 @@ mtools:/usr/bin/mformat
 gcc:/usr/bin/gcc
 make:/usr/bin/make
 binutils:/usr/bin/nm
-gcc-multilib:/usr/lib/gcc/x86_64-linux-gnu/12/32/libgcc.a
 libcmocka-dev:/usr/include/cmocka.h
 python3:/usr/bin/python3
 gdb:/usr/bin/gdb
@@ -30,6 +29,14 @@ for pair in $NEEDED; do
     probe=${pair#*:}
     [ -e "$probe" ] || missing="$missing $pkg"
 done
+# The 32-bit libgcc (gcc-multilib) lives under the compiler's version
+# (.../12/32/libgcc.a on Debian 12, .../14/32/ on Debian 13): ask gcc where.
+# Without multilib gcc prints a bare "libgcc.a" instead of a path.
+libgcc32=$(gcc -m32 -print-libgcc-file-name 2>/dev/null || true)
+case $libgcc32 in
+/*) [ -e "$libgcc32" ] || missing="$missing gcc-multilib" ;;
+*) missing="$missing gcc-multilib" ;;
+esac
 
 if [ -z "$missing" ]; then
     exit 0

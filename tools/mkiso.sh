@@ -8,6 +8,18 @@ kernel=$1
 out=$2
 cmdline=${3:-}
 
+# grub.cfg is a script: ';' ends a command, '$' expands a variable, quotes
+# and backslashes are eaten.  Every word of the command line goes in single
+# quotes (a ' inside becomes '\'' as in sh), so an option such as
+# slab_debug=FZ,kmalloc-64;P,kmalloc-* reaches the kernel as typed.  Words
+# are split on blanks, as GRUB would; set -f keeps kmalloc-* from globbing.
+set -f
+args=""
+for word in $cmdline; do
+	args="$args '$(printf '%s' "$word" | sed "s/'/'\\\\''/g")'"
+done
+set +f
+
 work=$(mktemp -d "${TMPDIR:-/tmp}/mmiso.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 # The image's tree and grub-mkrescue's log live apart: a log inside the
@@ -24,7 +36,7 @@ terminal_output serial console
 set timeout=0
 set timeout_style=hidden
 menuentry "mmkernel" {
-	multiboot /boot/kernel.elf $cmdline
+	multiboot /boot/kernel.elf$args
 	boot
 }
 CFG

@@ -14,6 +14,8 @@
 #define FOUR_GIB		0x100000000ULL
 #define DEFAULT_LOWMEM_LIMIT	(896ULL << 20)	/* as i386's direct map */
 #define HOST_EARLY_RESERVED_MAX	16
+/* Where the arena starts: a multiple of the largest buddy block. */
+#define ARENA_ALIGN		(PAGE_SIZE << MAX_PAGE_ORDER)
 
 static void *arena;
 static size_t arena_size;
@@ -107,12 +109,25 @@ int mm_host_boot(const struct mem_region *map, size_t n, const char *cmdline)
 	if (end == 0)
 		end = PAGE_SIZE;	/* an empty map still gets an arena */
 
-	void *p = mmap(NULL, (size_t)end, PROT_READ | PROT_WRITE,
+	/*
+	 * Buddy blocks are naturally aligned in physical addresses; __va()
+	 * keeps that only if the arena starts on the largest block's
+	 * alignment (the kernel's PAGE_OFFSET is 1 GiB aligned).  mmap only
+	 * promises a page: map ARENA_ALIGN more and trim both ends.
+	 */
+	size_t len = (size_t)end + ARENA_ALIGN;
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 
 	if (p == MAP_FAILED)
 		return -ENOMEM;
-	arena = p;
+	uintptr_t start = (uintptr_t)p, base = (start + ARENA_ALIGN - 1) & ~(uintptr_t)(ARENA_ALIGN - 1);
+
+	if (base > start)
+		munmap(p, base - start);
+	if (start + len > base + end)
+		munmap((void *)(base + end), start + len - (base + end));
+	arena = (void *)base;
 	arena_size = (size_t)end;
 	mm_port_va_base = (uintptr_t)arena;
 	boot_ms = now_ms();

@@ -281,6 +281,52 @@ static void test_misaligned_allocated_head_is_one_violation(void **state)
 	expect_clean_again();
 }
 
+/*
+ * Memory that is both allocated and free, or owned twice, is what the
+ * checker exists to catch.  a = 0x100 order 3 (plain, not compound):
+ *
+ *   0x100 0x101 0x102 0x103 | 0x104 0x105 0x106 0x107
+ *   a (allocated, order 3) ... and 0x104 made a free order-2 head, on
+ *   the order-2 list with the counts to match (every other view agrees),
+ *   or an allocated order-2 head: one B7 violation each.
+ */
+static void test_block_inside_an_allocated_block_is_one_violation(void **state)
+{
+	struct page *a, *c;
+
+	(void)state;
+	boot_pristine_dma();
+	a = alloc_pages(GFP_DMA, 3);
+	assert_int_equal(page_to_pfn(a), 0x100);
+	assert_mm_clean();
+
+	page_set_flag(&a[4], PG_buddy);
+	page_set_order(&a[4], 2);
+	list_add(&a[4].lru, &dma->free_area[2].free_list);
+	dma->free_area[2].nr_free++;
+	dma->free_pages += 4;
+	expect_violations(1, "B7 zone DMA: pfn 0x104 inside allocated block 0x100/3 has state 0x4");
+	list_del(&a[4].lru);
+	dma->free_area[2].nr_free--;
+	dma->free_pages -= 4;
+	page_clear_flag(&a[4], PG_buddy);
+
+	page_set_flag(&a[4], PG_allocated);
+	expect_violations(1, "B7 zone DMA: pfn 0x104 inside allocated block 0x100/3 has state 0x8");
+	page_clear_flag(&a[4], PG_allocated);
+	page_set_order(&a[4], 0);
+	__free_pages(a, 3);
+
+	/* The same inside a compound block: its tails must be tails. */
+	c = alloc_pages(GFP_DMA | __GFP_COMP, 2);
+	assert_int_equal(page_to_pfn(c), 0x100);
+	page_set_flag(&c[2], PG_allocated);
+	expect_violations(1, "B7 zone DMA: compound tail pfn 0x102 does not point at head 0x100");
+	page_clear_flag(&c[2], PG_allocated);
+	__free_pages(c, 2);
+	expect_clean_again();
+}
+
 /* ---- B8 ---------------------------------------------------------------------- */
 
 static void test_page_in_the_wrong_zone_is_one_violation(void **state)
@@ -326,6 +372,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_compound_tail_with_the_wrong_head_is_one_violation,
 					  teardown_mm),
 		cmocka_unit_test_teardown(test_misaligned_allocated_head_is_one_violation, teardown_mm),
+		cmocka_unit_test_teardown(test_block_inside_an_allocated_block_is_one_violation,
+					  teardown_mm),
 		cmocka_unit_test_teardown(test_page_in_the_wrong_zone_is_one_violation, teardown_mm),
 		cmocka_unit_test_teardown(test_independent_violations_add_up, teardown_mm),
 	};

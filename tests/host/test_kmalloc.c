@@ -109,6 +109,47 @@ static void test_kfree_of_null_and_zero_size_ptr_does_nothing(void **state)
 
 /* ---- alignment ----------------------------------------------------------------------- */
 
+/*
+ * Natural alignment is a promise about virtual addresses: on the host the
+ * arena's own placement must not break it.  QEMU's 128M map ends at
+ * 0x7fe0000, an arena size that mmap need not align even to 2 MiB; every
+ * power of two up to KMALLOC_MAX_SIZE, and a MAX_PAGE_ORDER block, must
+ * still be aligned to its size.
+ */
+static void test_natural_alignment_holds_for_an_odd_sized_arena(void **state)
+{
+	static const struct mem_region qemu_128m[] = {
+		{ 0x0, 0x9fc00, MEM_USABLE },
+		{ 0x9fc00, 0x400, MEM_RESERVED },
+		{ 0xf0000, 0x10000, MEM_RESERVED },
+		{ 0x100000, 0x7ee0000, MEM_USABLE },
+		{ 0x7fe0000, 0x20000, MEM_RESERVED },
+	};
+
+	(void)state;
+	for (int round = 0; round < 4; round++) {
+		boot_map(qemu_128m, ARRAY_SIZE(qemu_128m), "");
+		for (size_t size = 8; size <= KMALLOC_MAX_SIZE; size <<= 1) {
+			void *p = kmalloc(size, GFP_KERNEL);
+
+			assert_non_null(p);
+			if ((uintptr_t)p % size) {
+				fprintf(stderr, "arena %p: kmalloc(%zu) = %p: not aligned to %zu\n",
+					mm_host_arena(), size, p, size);
+				fail();
+			}
+			kfree(p);
+		}
+		struct page *pg = alloc_pages(GFP_KERNEL, MAX_PAGE_ORDER);
+
+		assert_non_null(pg);
+		assert_int_equal((uintptr_t)page_address(pg) % (PAGE_SIZE << MAX_PAGE_ORDER), 0);
+		__free_pages(pg, MAX_PAGE_ORDER);
+		assert_mm_clean();
+		mm_host_shutdown();
+	}
+}
+
 static void test_power_of_two_sizes_are_naturally_aligned(void **state)
 {
 	(void)state;
@@ -600,6 +641,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_kfree_of_null_and_zero_size_ptr_does_nothing,
 					  teardown_mm),
 		cmocka_unit_test_teardown(test_power_of_two_sizes_are_naturally_aligned, teardown_mm),
+		cmocka_unit_test_teardown(test_natural_alignment_holds_for_an_odd_sized_arena,
+					  teardown_mm),
 		cmocka_unit_test_teardown(test_every_object_is_8_byte_aligned, teardown_mm),
 		cmocka_unit_test_teardown(test_large_requests_are_compound_pages, teardown_mm),
 		cmocka_unit_test_teardown(test_kmalloc_max_size_is_the_limit, teardown_mm),

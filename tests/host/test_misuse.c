@@ -466,6 +466,40 @@ static void test_double_free_pages_exact_reports_each_page(void **state)
 	assert_dma_pristine();
 }
 
+/*
+ * A size no exact allocation can have (alloc_pages_exact refuses more than
+ * PAGE_SIZE << MAX_PAGE_ORDER) is refused on one line and frees nothing:
+ * SIZE_MAX used to wrap the page count to 0 (a silent no-op), and sizes a
+ * little below it asked for 2^52 frees of pages past mem_map.
+ */
+static void test_free_pages_exact_of_an_impossible_size_is_refused(void **state)
+{
+	void *va;
+	char line[200];
+
+	(void)state;
+	boot_pristine_dma();
+	va = alloc_pages_exact(3 * PAGE_SIZE, GFP_DMA);
+	assert_int_equal(__pa(va), 0x100000);
+
+	snprintf(line, sizeof(line),
+		 "BUG: Bad page: free_pages_exact(%#lx, %zu): no allocation is that large, refused\n",
+		 (unsigned long)va, (size_t)-1);
+	EXPECT_REFUSED(free_pages_exact(va, (size_t)-1), line);
+	snprintf(line, sizeof(line),
+		 "BUG: Bad page: free_pages_exact(%#lx, %zu): no allocation is that large, refused\n",
+		 (unsigned long)va, (size_t)-1 - 2 * PAGE_SIZE);
+	EXPECT_REFUSED(free_pages_exact(va, (size_t)-1 - 2 * PAGE_SIZE), line);
+	snprintf(line, sizeof(line),
+		 "BUG: Bad page: free_pages_exact(%#lx, %lu): no allocation is that large, refused\n",
+		 (unsigned long)va, (PAGE_SIZE << MAX_PAGE_ORDER) + 1);
+	EXPECT_REFUSED(free_pages_exact(va, (PAGE_SIZE << MAX_PAGE_ORDER) + 1), line);
+
+	free_pages_exact(va, 3 * PAGE_SIZE);
+	assert_int_equal(mm_error_count(), 3);
+	assert_dma_pristine();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -485,6 +519,8 @@ int main(void)
 					  teardown_mm),
 		cmocka_unit_test_teardown(test_free_pages_of_zero_is_a_silent_no_op, teardown_mm),
 		cmocka_unit_test_teardown(test_double_free_pages_exact_reports_each_page, teardown_mm),
+		cmocka_unit_test_teardown(test_free_pages_exact_of_an_impossible_size_is_refused,
+					  teardown_mm),
 	};
 
 	return cmocka_run_group_tests_name("misuse", tests, NULL, NULL);

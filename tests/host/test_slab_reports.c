@@ -15,6 +15,7 @@
  */
 #include "tests/host/helpers.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -28,6 +29,26 @@ static const char slabinfo_header[] =
 
 static struct kmem_cache *foo;
 static void *foo_objs[3];
+
+/*
+ * Before the first mm_host_boot of the process nothing is set up: the
+ * slab reports are empty and the cache lookups find nothing (they used to
+ * follow the caches list's NULL head).  Must run first in this suite.
+ */
+static void test_slab_reports_before_the_first_boot_are_empty(void **state)
+{
+	char buf[4096];
+	ssize_t n;
+
+	(void)state;
+	n = mm_proc_read("/proc/slabinfo", buf, sizeof(buf));
+	assert_int_equal(n, (ssize_t)strlen(slabinfo_header));
+	assert_string_equal(buf, slabinfo_header);
+	assert_int_equal(mm_proc_read("/sys/kernel/slab/kmalloc-8/stats", buf, sizeof(buf)),
+			 -ENOENT);
+	assert_null(kmem_cache_find("kmalloc-8"));
+	assert_int_equal(mm_check(), 0);
+}
 
 /* "foo" with 3 objects allocated: one partial slab. */
 static void boot_with_foo(void)
@@ -377,6 +398,8 @@ static void test_meminfo_slab_lines_add_up_to_slabinfo(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		/* First: it needs a process in which mm never booted. */
+		cmocka_unit_test(test_slab_reports_before_the_first_boot_are_empty),
 		cmocka_unit_test_teardown(test_slabinfo_starts_with_the_linux_2_1_header, teardown_mm),
 		cmocka_unit_test_teardown(test_slabinfo_row_of_a_cache_matches_the_hand_computed_one,
 					  teardown_mm),

@@ -41,11 +41,13 @@ def iso_for(cmdline):
     iso_dir = os.path.join(BUILD, "iso")
     os.makedirs(iso_dir, exist_ok=True)
     iso = os.path.join(iso_dir, "k-%s.iso" % key)
-    if not os.path.exists(iso) or os.path.getmtime(iso) < os.path.getmtime(KERNEL):
+    mkiso = os.path.join(ROOT, "tools", "mkiso.sh")
+    newest_input = max(os.path.getmtime(KERNEL), os.path.getmtime(mkiso))
+    if not os.path.exists(iso) or os.path.getmtime(iso) < newest_input:
         # Per thread: run-tests.py boots VMs from a thread pool, and two
         # tests with the same cmdline may build the same image at once.
         tmp = iso + ".tmp.%d.%d" % (os.getpid(), threading.get_ident())
-        subprocess.run([os.path.join(ROOT, "tools", "mkiso.sh"), KERNEL, tmp, cmdline],
+        subprocess.run([mkiso, KERNEL, tmp, cmdline],
                        check=True)
         os.replace(tmp, iso)
     return iso

@@ -71,3 +71,35 @@ def test_invalid_opcode_and_divide_are_reported():
             vm.expect(r"EIP: crash_on_purpose\+")
             code = vm.wait_exit()
             check(code == 35, "%s: exit status 35, got %s" % (kind, code), vm)
+
+
+def test_cmdline_with_grub_metacharacters_reaches_the_kernel():
+    # ';' separates commands in grub.cfg and '$' expands variables: the
+    # ISO's multiboot line must quote the options (README's per-cache
+    # slab_debug example uses ';').
+    cmdline = "slab_debug=Z,kmalloc-64;P,kmalloc-128 mm_review=$x"
+    with Qemu(cmdline=cmdline, name="boot_cmdline_quoting") as vm:
+        line = vm.expect(r"Command line: [^\n]*\n").group(0).rstrip("\n")
+        check(line == "Command line: " + cmdline,
+              "the kernel got %r, not the command line given" % line, vm)
+        vm.wait_prompt()
+        for cache, size in (("kmalloc-64", 192), ("kmalloc-128", 256), ("kmalloc-96", 96)):
+            out = vm.cmd("cat /sys/kernel/slab/%s/slab_size" % cache)
+            check(out.strip() == str(size),
+                  "%s: slab_size %r, expected %d (red zone / poison / none)"
+                  % (cache, out.strip(), size), vm)
+        vm.cmd("halt", expect_prompt=False)
+        check(vm.wait_exit() == 33, "halt exits with 33", vm)
+
+
+def test_bad_boot_options_are_reported_and_ignored():
+    # README: "a bad value for a known option is reported and the option
+    # ignored" -- `ktest=` used to be reported as ignored and still run.
+    with Qemu(cmdline="ktest= mem=abc failslab=200", name="boot_bad_options") as vm:
+        vm.expect(r'Malformed kernel command line parameter "ktest=", ignored\n')
+        vm.expect(r"mm: bad value for boot option mem=abc, ignored\n")
+        vm.expect(r"mm: bad value for boot option failslab=200, ignored\n")
+        vm.wait_prompt()
+        check("TAP version" not in vm.buf, "an ignored ktest= ran the tests", vm)
+        vm.cmd("halt", expect_prompt=False)
+        check(vm.wait_exit() == 33, "halt exits with 33", vm)
