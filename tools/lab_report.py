@@ -1034,7 +1034,16 @@ def describe_synthetic(o):
 def write_report(lab_dir, info):
     plot = Plotter(lab_dir)
     busy = ""
-    if info.get("load") is not None and info["load"] > 0.75 * int(info["nproc"]):
+    if info.get("others_cpu") is not None:
+        o = info["others_cpu"]
+        if o > 0.10:
+            busy = ("- **The machine was busy**: other processes used %s of its CPU time while "
+                    "the experiments ran: cycle counts are inflated and noisy; page, object and "
+                    "set counts are not affected.\n" % pct(o))
+        else:
+            busy = ("- Other processes used %s of the machine's CPU time while the experiments "
+                    "ran.\n" % pct(o))
+    elif info.get("load") is not None and info["load"] > 0.75 * int(info["nproc"]):
         busy = ("- **The machine was busy** (load average %.1f on %s CPUs when the run "
                 "started): cycle counts are inflated and noisy; page, object and set counts "
                 "are not affected.\n" % (info["load"], info["nproc"]))
