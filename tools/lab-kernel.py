@@ -2,7 +2,7 @@
 """tools/lab-kernel.py - what `make lab-kernel` runs: the lab's experiments
 in the kernel under QEMU, collected from the serial console.
 
-    tools/lab-kernel.py [--build build] [--mem 128M] [--trace NAME=FILE]... [--no-traces]
+    tools/lab-kernel.py [--build build] [--mem 512M] [--trace NAME=FILE]... [--no-traces]
                         [--only NAME,...]
 
 Boots build/kernel.elf through GRUB with `quiet slab_freelist_random=0`
@@ -67,7 +67,9 @@ def extract_csv(out, name):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
-    ap.add_argument("--mem", default="128M")
+    ap.add_argument("--mem", default="512M",
+                    help="guest RAM (512M: room for the buddy allocator's replay of the "
+                         "Python trace)")
     ap.add_argument("--trace", action="append", default=[], metavar="NAME=FILE",
                     help="a trace to replay in the kernel (default: build/lab/trace-*.txt)")
     ap.add_argument("--no-traces", action="store_true", help="replay no trace")

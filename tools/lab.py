@@ -19,7 +19,8 @@ A run:
   4. says whether docs/lab/ (the committed reference run) was made from the
      same sources; `make lab-docs` refreshes it.
 Kernel results (`make lab-kernel`, build/lab/kernel-*.csv) are compared in
-the report when present.  What describes the run (date, machine, load,
+the report when present.  What describes the run (date, machine, the CPU
+time other processes used while it ran,
 commit, source fingerprint) is kept in build/lab/run.json, so a report
 made again later still describes the run the numbers came from.
 """
@@ -70,6 +71,28 @@ STANDARD = [
 ]
 
 LOAD_AT_START = None
+
+
+def cpu_snapshot():
+    """(seconds the machine's CPUs were busy, CPU seconds of our children,
+    wall time), or None where /proc/stat is missing."""
+    try:
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    busy = sum(v) - v[3] - (v[4] if len(v) > 4 else 0)     # all but idle and iowait
+    t = os.times()
+    return busy / os.sysconf("SC_CLK_TCK"), t.children_user + t.children_system, time.time()
+
+
+def others_cpu(before, after):
+    """The share of the machine's CPU time that other processes used
+    between two snapshots."""
+    if not before or not after or after[2] <= before[2]:
+        return None
+    others = (after[0] - before[0]) - (after[1] - before[1])
+    return max(0.0, others / ((after[2] - before[2]) * (os.cpu_count() or 1)))
 
 # What decides the results: mm, the lab, the host port, these tools.
 FINGERPRINT_GLOBS = ["mm/*.[ch]", "mm/lab/*.[ch]", "arch/host/*.[ch]", "kernel/lib/*.[ch]",
@@ -289,8 +312,11 @@ def main():
     t0 = time.time()
     only = set(args.only.split(",")) if args.only else None
     traces = record_traces(build, lab_dir, args.retrace)
+    cpu0 = cpu_snapshot()
     run_experiments(build, lab_dir, traces, only)
+    cpu1 = cpu_snapshot()
     info = run_info(traces)
+    info["others_cpu"] = others_cpu(cpu0, cpu1)
     info["commands"] = commands(lab_dir)
     info["options"] = experiment_options(build)
     with open(run_json, "w") as f:

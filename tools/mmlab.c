@@ -14,6 +14,13 @@
  *   --boot "OPTS"    mm boot options (default "slab_freelist_random=0")
  *   --out FILE       write the results to FILE instead of stdout
  *   --quiet          no progress on stderr
+ *   --no-prefault    leave the arena's pages untouched before the run
+ *
+ * The arena is anonymous memory that the host maps lazily: the first
+ * write to each of its pages takes a page fault (thousands of cycles).
+ * Before the experiment, mmlab writes once to every free page
+ * (lab_prefault), so that cycle counts measure the allocators and not
+ * the host's page faults (--no-prefault shows the difference).
  *
  * Progress goes to stderr (a line that rewrites itself on a terminal, a
  * line per quarter otherwise, after the first second); diagnostics (bad
@@ -159,7 +166,7 @@ static void trace_close(void *ctx)
 static void usage(FILE *f)
 {
 	fputs("usage: mmlab list | help [NAME] | NAME [options] [--mem SIZE] [--boot OPTS]\n"
-	      "             [--out FILE] [--quiet]\n"
+	      "             [--out FILE] [--quiet] [--no-prefault]\n"
 	      "  runs one experiment of the slab/buddy lab on a fresh host arena and\n"
 	      "  prints CSV; `mmlab help NAME` shows an experiment's options.\n"
 	      "  docs/lab/README.md explains each experiment.\n", f);
@@ -168,6 +175,7 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
 	struct cli cli = { .out = stdout, .progress = true, .last_pct = -1 };
+	bool touch = true;
 	struct lab_env env = {
 		.out = out_write, .diag = diag_write, .progress = progress,
 		.trace_open = trace_open, .trace_read = trace_read,
@@ -188,6 +196,8 @@ int main(int argc, char **argv)
 			return 0;
 		} else if (strcmp(a, "--quiet") == 0) {
 			cli.progress = false;
+		} else if (strcmp(a, "--no-prefault") == 0) {
+			touch = false;
 		} else if ((strcmp(a, "--mem") == 0 || strcmp(a, "--boot") == 0 ||
 			    strcmp(a, "--out") == 0) && i + 1 < argc) {
 			const char *v = argv[++i];
@@ -245,6 +255,8 @@ int main(int argc, char **argv)
 			mem >> 20, boot, err, mm_host_log());
 		return 1;
 	}
+	if (touch)
+		lab_prefault();
 	clock_gettime(CLOCK_MONOTONIC, &cli.t0);
 	err = lab_run(&env, nargs, args);
 	if (cli.progress && cli.last_pct >= 0) {

@@ -81,7 +81,7 @@ static const struct opt_desc opt_table[] = {
 	{ "sets", OT_UINTS, OFF(sets), OFF(nr_sets), NULL, 1, 1u << 20,
 	  "working-set sizes (objects), comma-separated" },
 	{ "objects", OT_ULONG, OFF(objects), NOCOUNT, NULL, 0, 1ul << 24,
-	  "objects per configuration (0: sized from the object size)" },
+	  "objects measured at least per configuration (0: sized from the object size)" },
 	{ "ops", OT_ULONG, OFF(ops), NOCOUNT, NULL, 1, 1ul << 30,
 	  "operations (allocations and frees) before the final drain" },
 	{ "live", OT_ULONG, OFF(live), NOCOUNT, NULL, 1, 1ul << 22,

@@ -18,7 +18,12 @@
  * For each size a fresh cache is filled with --slabs slabs of objects,
  * once with colouring and once without (kmem_cache_set_colouring).
  * Columns: size, colouring, objects, slabs, objects_per_slab, colours,
- * sets_used, min_per_set, max_per_set, ideal_max (ceil(objects / 64)),
+ * start_offsets (distinct offsets of object starts within their slab:
+ * objects_per_slab times the colours the slabs used), sets_used,
+ * min_per_set, max_per_set, ideal_max (ceil(objects / 64): an even
+ * spread over every set), bound_max (ceil(objects / min(64,
+ * start_offsets)): the fewest starts the busiest set can hold when only
+ * start_offsets distinct offsets exist, however they map to sets),
  * max_per_ideal.  With --by-set: size, colouring, set, objects.
  */
 #include "mm/lab/lab_internal.h"
@@ -33,12 +38,26 @@ static unsigned int set_of(const void *p)
 	return (unsigned int)(((uintptr_t)p >> L1_LINE_SHIFT) % L1_SETS);
 }
 
+/* Offsets of object starts within a slab are multiples of SLAB_MIN_ALIGN
+ * below the largest slab. */
+#define MAX_OFFSETS	((PAGE_SIZE << SLAB_MAX_ORDER) / SLAB_MIN_ALIGN)
+#define WORD_BITS	(8 * sizeof(unsigned long))
+
+static unsigned long offset_in_slab(const void *p)
+{
+	const char *base = page_address(compound_head(virt_to_page(p)));
+
+	return (unsigned long)((const char *)p - base);
+}
+
 static int colour_one(struct lab_ctx *c, unsigned int size, bool on, void **ptrs,
 		      unsigned long cap)
 {
 	struct kmem_cache_layout l;
 	struct kmem_cache_stats st;
 	unsigned long hist[L1_SETS];
+	unsigned long seen[MAX_OFFSETS / WORD_BITS];
+	unsigned long offsets = 0;
 	char name[KMEM_CACHE_NAME_MAX];
 	int err = 0;
 
@@ -57,6 +76,7 @@ static int colour_one(struct lab_ctx *c, unsigned int size, bool on, void **ptrs
 		return -EINVAL;
 	}
 	memset(hist, 0, sizeof(hist));
+	memset(seen, 0, sizeof(seen));
 	for (unsigned long i = 0; i < n; i++) {
 		ptrs[i] = kmem_cache_alloc(s, LAB_GFP);
 		if (!ptrs[i]) {
@@ -64,6 +84,14 @@ static int colour_one(struct lab_ctx *c, unsigned int size, bool on, void **ptrs
 			continue;
 		}
 		hist[set_of(ptrs[i])]++;
+
+		unsigned long off = offset_in_slab(ptrs[i]) / SLAB_MIN_ALIGN;
+
+		if (off < MAX_OFFSETS &&
+		    !(seen[off / WORD_BITS] & (1UL << (off % WORD_BITS)))) {
+			seen[off / WORD_BITS] |= 1UL << (off % WORD_BITS);
+			offsets++;
+		}
 	}
 	kmem_cache_get_stats(s, &st);
 	for (unsigned long i = 0; i < n; i++)
@@ -92,6 +120,7 @@ static int colour_one(struct lab_ctx *c, unsigned int size, bool on, void **ptrs
 		hi = max(hi, hist[k]);
 	}
 	unsigned long ideal = DIV_ROUND_UP(n, L1_SETS);
+	unsigned long bound = DIV_ROUND_UP(n, max(1UL, min(offsets, (unsigned long)L1_SETS)));
 
 	lab_cell_u64(c, size);
 	lab_cell_str(c, on ? "on" : "off");
@@ -99,10 +128,12 @@ static int colour_one(struct lab_ctx *c, unsigned int size, bool on, void **ptrs
 	lab_cell_u64(c, st.slabs_created);
 	lab_cell_u64(c, l.objects);
 	lab_cell_u64(c, l.colours);
+	lab_cell_u64(c, offsets);
 	lab_cell_u64(c, used);
 	lab_cell_u64(c, lo);
 	lab_cell_u64(c, hi);
 	lab_cell_u64(c, ideal);
+	lab_cell_u64(c, bound);
 	lab_cell_ratio(c, hi, ideal);
 	lab_row_end(c);
 	return 0;
@@ -129,8 +160,8 @@ static int colour_run(struct lab_ctx *c)
 	if (c->o.by_set)
 		lab_table(c, "size,colouring,set,objects");
 	else
-		lab_table(c, "size,colouring,objects,slabs,objects_per_slab,colours,sets_used,"
-			     "min_per_set,max_per_set,ideal_max,max_per_ideal");
+		lab_table(c, "size,colouring,objects,slabs,objects_per_slab,colours,start_offsets,"
+			     "sets_used,min_per_set,max_per_set,ideal_max,bound_max,max_per_ideal");
 	for (unsigned int i = 0; i < c->o.nr_sizes && !err; i++) {
 		for (int on = 1; on >= 0 && !err; on--)
 			err = colour_one(c, c->o.sizes[i], on, ptrs, cap);

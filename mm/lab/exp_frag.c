@@ -9,7 +9,10 @@
  * machine, and the buddy counts below describe the budget only.  All of
  * the lab's bookkeeping is allocated before the ballast (a trace is read
  * once to size it), so the budget holds nothing but the allocator's
- * pages; an allocation that does not fit fails and is counted.
+ * pages; an allocation that does not fit fails and is counted.  The
+ * synthetic workload starts from --seed for each allocator: all of them
+ * serve the same operations (live_objects and live_kib agree sample by
+ * sample, unless an allocation fails).
  *
  * Each sample row (phase "run", --samples of them evenly spaced; "end"
  * after the workload has freed everything; "settled" once the allocator
@@ -27,6 +30,9 @@
  *                              pages in this allocator's slabs, and in
  *                              those of them that are partially used:
  *                              pinned by their live objects
+ *   peak_live_kib, peak_taken_pages
+ *                              the most bytes live and pages taken so
+ *                              far, after any op (not only at samples)
  *   failed                     allocations that failed so far
  */
 #include "mm/lab/lab_internal.h"
@@ -53,6 +59,8 @@ static void sample(struct lab_ctx *c, struct lab_runner *r, const char *phase)
 	lab_cell_milli(c, lab_unusable_index(&b, MAX_PAGE_ORDER));
 	lab_cell_u64(c, sc.pages);
 	lab_cell_u64(c, sc.partial_pages);
+	lab_cell_u64(c, r->peak_live_bytes >> 10);
+	lab_cell_u64(c, r->peak_taken);
 	lab_cell_u64(c, r->failures);
 	lab_row_end(c);
 }
@@ -122,6 +130,9 @@ static int run_one(struct lab_ctx *c, enum lab_alloc_kind kind)
 	if (err)
 		return err;
 	lab_runner_init(&r, c, &a);
+	/* Every allocator serves the same operations: the synthetic
+	 * workload starts from the seed each time. */
+	c->rng = c->o.seed;
 	src = prepare_workload(c, &r, &total, &err);
 	if (!src) {
 		lab_runner_destroy(&r);
@@ -178,7 +189,8 @@ static int frag_run(struct lab_ctx *c)
 		n += (size_t)kscnprintf(cols + n, sizeof(cols) - n, ",free_o%u", o);
 	kscnprintf(cols + n, sizeof(cols) - n,
 		   ",largest_order,unusable_o%u,extfrag_o%u,unusable_o%u,slab_pages,"
-		   "partial_slab_pages,failed", c->o.order, c->o.order, MAX_PAGE_ORDER);
+		   "partial_slab_pages,peak_live_kib,peak_taken_pages,failed", c->o.order,
+		   c->o.order, MAX_PAGE_ORDER);
 	lab_table(c, cols);
 
 	for (unsigned int k = 0; k < c->o.nr_allocators && !err; k++) {

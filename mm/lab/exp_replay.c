@@ -19,9 +19,52 @@
  * peak_taken_per_live (the two peaks' ratio: 1.000 is a perfect
  * allocator), cycles_per_op (time inside the allocator only),
  * searched_per_alloc (free blocks a fit heap looked at per allocation; 0
- * for the others).
+ * for the others), caches (slab caches the allocator allocated from: a
+ * dedicated cache per distinct size rounded up to 8, or kmalloc's size
+ * classes; 0 for the others).
  */
 #include "mm/lab/lab_internal.h"
+
+#define KMALLOC_CACHES_MAX	32
+
+/* kmalloc's caches (each once) and how many allocations each has made. */
+struct kmalloc_use {
+	struct kmem_cache *s[KMALLOC_CACHES_MAX];
+	unsigned long allocs[KMALLOC_CACHES_MAX];
+	unsigned int n;
+};
+
+static void kmalloc_use_snapshot(struct kmalloc_use *u)
+{
+	u->n = 0;
+	for (size_t size = SLAB_MIN_ALIGN; size <= KMALLOC_MAX_CACHE_SIZE; size += SLAB_MIN_ALIGN) {
+		struct kmem_cache *s = kmalloc_slab(size, GFP_KERNEL);
+		struct kmem_cache_stats st;
+		unsigned int i = 0;
+
+		while (i < u->n && u->s[i] != s)
+			i++;
+		if (!s || i < u->n || u->n == KMALLOC_CACHES_MAX)
+			continue;
+		kmem_cache_get_stats(s, &st);
+		u->s[u->n] = s;
+		u->allocs[u->n++] = st.allocs;
+	}
+}
+
+/* The caches of `before` that have allocated since. */
+static unsigned int kmalloc_use_count(const struct kmalloc_use *before)
+{
+	unsigned int used = 0;
+
+	for (unsigned int i = 0; i < before->n; i++) {
+		struct kmem_cache_stats st;
+
+		kmem_cache_get_stats(before->s[i], &st);
+		used += st.allocs != before->allocs[i];
+	}
+	return used;
+}
 
 static int replay_one(struct lab_ctx *c, enum lab_alloc_kind kind)
 {
@@ -40,7 +83,10 @@ static int replay_one(struct lab_ctx *c, enum lab_alloc_kind kind)
 		lab_allocator_destroy(&a);
 		return -EIO;
 	}
+	struct kmalloc_use km;
+
 	lab_settle();
+	kmalloc_use_snapshot(&km);
 	lab_runner_init(&r, c, &a);
 	r.track_peak = true;
 	r.reserve_pages = LAB_RESERVE_PAGES;
@@ -53,6 +99,8 @@ static int replay_one(struct lab_ctx *c, enum lab_alloc_kind kind)
 	}
 	unsigned long unfreed = r.live_objects;
 	struct fit_stats fs = { 0 };
+	unsigned int caches = kind == LAB_ALLOC_CACHE ? a.nr_caches :
+			      kind == LAB_ALLOC_KMALLOC ? kmalloc_use_count(&km) : 0;
 
 	if (a.heap)
 		fit_get_stats(a.heap, &fs);
@@ -80,6 +128,7 @@ static int replay_one(struct lab_ctx *c, enum lab_alloc_kind kind)
 	lab_cell_ratio(c, (uint64_t)r.peak_taken * PAGE_SIZE, r.peak_live_bytes);
 	lab_cell_ratio(c, r.cycles, r.ops);
 	lab_cell_ratio(c, fs.searched, r.allocs);
+	lab_cell_u64(c, caches);
 	lab_row_end(c);
 	return 0;
 }
@@ -94,7 +143,7 @@ static int replay_run(struct lab_ctx *c)
 	}
 	lab_table(c, "allocator,ops,allocs,frees,bad_lines,failed,unfreed,peak_objects,"
 		     "peak_live_kib,peak_taken_kib,peak_taken_per_live,cycles_per_op,"
-		     "searched_per_alloc");
+		     "searched_per_alloc,caches");
 	for (unsigned int k = 0; k < c->o.nr_allocators && !err; k++)
 		err = replay_one(c, c->o.allocators[k]);
 	return err;

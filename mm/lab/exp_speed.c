@@ -15,7 +15,10 @@
  * the distribution (the tail), as they are in real use.
  *
  * Columns: op, bytes, order (of the block a page op asks for; of the
- * slab for slab ops), samples, min, median, p90, p99, p999, max, mean.
+ * slab for slab ops), objects_per_slab (slab ops; 0 for the others),
+ * slabs (slab ops: the slabs the timed allocations created, or the timed
+ * frees gave back to the buddy allocator: the slow paths), samples, min,
+ * median, p90, p99, p999, max, mean.
  * With --histogram: op, bytes, order, bucket_lo, bucket_hi, count, one row
  * per non-empty power-of-two bucket [lo, hi) of cycles.
  */
@@ -31,6 +34,9 @@ struct speed {
 	uint32_t *a_samples, *f_samples;
 	void **batch;
 	unsigned long cap;
+	/* Slabs created by the timed allocations, given back by the timed
+	 * frees (slab ops). */
+	unsigned long slabs_made, slabs_freed;
 };
 
 static uint32_t clamp32(uint64_t v)
@@ -39,7 +45,7 @@ static uint32_t clamp32(uint64_t v)
 }
 
 static void emit(struct lab_ctx *c, const char *op, unsigned long bytes, unsigned int order,
-		 uint32_t *s, unsigned long n)
+		 unsigned int per_slab, unsigned long slabs, uint32_t *s, unsigned long n)
 {
 	uint64_t sum = 0;
 
@@ -72,6 +78,8 @@ static void emit(struct lab_ctx *c, const char *op, unsigned long bytes, unsigne
 	lab_cell_str(c, op);
 	lab_cell_u64(c, bytes);
 	lab_cell_u64(c, order);
+	lab_cell_u64(c, per_slab);
+	lab_cell_u64(c, slabs);
 	lab_cell_u64(c, n);
 	lab_cell_u64(c, n ? s[0] : 0);
 	lab_cell_u64(c, lab_percentile(s, n, 50000));
@@ -114,20 +122,37 @@ static void do_free(enum speed_kind kind, struct kmem_cache *s, void *p, unsigne
 	}
 }
 
+static void slab_counts(struct kmem_cache *s, unsigned long *made, unsigned long *freed)
+{
+	struct kmem_cache_stats st;
+
+	*made = *freed = 0;
+	if (!s)
+		return;
+	kmem_cache_get_stats(s, &st);
+	*made = st.slabs_created;
+	*freed = st.slabs_destroyed;
+}
+
 /* Times `samples` allocations and frees of one kind; returns how many
- * were timed (fewer if memory ran out). */
+ * were timed (fewer if memory ran out).  `counted` is the slab cache
+ * whose slabs the operations create and free (NULL for pages). */
 static unsigned long time_pair(struct speed *sp, enum speed_kind kind,
-			       struct kmem_cache *s, unsigned long bytes, unsigned int order)
+			       struct kmem_cache *s, struct kmem_cache *counted,
+			       unsigned long bytes, unsigned int order)
 {
 	struct lab_ctx *c = sp->c;
+	unsigned long made0, freed0, made1, freed1;
 	unsigned long batch = min(sp->cap, SPEED_BATCH_BYTES / bytes);
 	unsigned long done = 0;
 
 	if (batch == 0)
 		batch = 1;
+	sp->slabs_made = sp->slabs_freed = 0;
 	while (done < c->o.samples) {
 		unsigned long n = min(batch, c->o.samples - done), got = 0;
 
+		slab_counts(counted, &made0, &freed0);
 		for (; got < n; got++) {
 			uint64_t t0 = lab_cycles(c);
 			void *p = do_alloc(kind, s, bytes, order);
@@ -138,12 +163,16 @@ static unsigned long time_pair(struct speed *sp, enum speed_kind kind,
 			sp->batch[got] = p;
 			sp->a_samples[done + got] = clamp32(t1 - t0);
 		}
+		slab_counts(counted, &made1, &freed1);
+		sp->slabs_made += made1 - made0;
 		for (unsigned long i = 0; i < got; i++) {
 			uint64_t t0 = lab_cycles(c);
 
 			do_free(kind, s, sp->batch[i], order);
 			sp->f_samples[done + i] = clamp32(lab_cycles(c) - t0);
 		}
+		slab_counts(counted, &made0, &freed0);
+		sp->slabs_freed += freed0 - freed1;
 		done += got;
 		if (got < n) {
 			lab_diag(c, "lab speed: out of memory after %lu allocations of %lu bytes",
@@ -171,7 +200,8 @@ static int speed_run(struct lab_ctx *c)
 	if (c->o.histogram)
 		lab_table(c, "op,bytes,order,bucket_lo,bucket_hi,count");
 	else
-		lab_table(c, "op,bytes,order,samples,min,median,p90,p99,p999,max,mean");
+		lab_table(c, "op,bytes,order,objects_per_slab,slabs,samples,min,median,p90,p99,"
+			     "p999,max,mean");
 
 	/* The clock's own cost. */
 	for (unsigned long i = 0; i < c->o.samples; i++) {
@@ -179,7 +209,7 @@ static int speed_run(struct lab_ctx *c)
 
 		sp.a_samples[i] = clamp32(lab_cycles(c) - t0);
 	}
-	emit(c, "overhead", 0, 0, sp.a_samples, c->o.samples);
+	emit(c, "overhead", 0, 0, 0, 0, sp.a_samples, c->o.samples);
 
 	unsigned long steps = 2UL * c->o.nr_sizes + c->o.nr_orders, step = 0;
 
@@ -203,25 +233,27 @@ static int speed_run(struct lab_ctx *c)
 			goto out;
 		}
 		kmem_cache_get_layout(s, &l);
-		n = time_pair(&sp, SPEED_CACHE, s, size, 0);
-		emit(c, "cache_alloc", size, l.order, sp.a_samples, n);
-		emit(c, "cache_free", size, l.order, sp.f_samples, n);
+		n = time_pair(&sp, SPEED_CACHE, s, s, size, 0);
+		emit(c, "cache_alloc", size, l.order, l.objects, sp.slabs_made, sp.a_samples, n);
+		emit(c, "cache_free", size, l.order, l.objects, sp.slabs_freed, sp.f_samples, n);
 		kmem_cache_destroy(s);
 		lab_progress(c, ++step, steps);
 
-		kmem_cache_get_layout(kmalloc_slab(size, GFP_KERNEL), &l);
-		n = time_pair(&sp, SPEED_KMALLOC, NULL, size, 0);
-		emit(c, "kmalloc", size, l.order, sp.a_samples, n);
-		emit(c, "kfree", size, l.order, sp.f_samples, n);
+		s = kmalloc_slab(size, GFP_KERNEL);
+		kmem_cache_get_layout(s, &l);
+		n = time_pair(&sp, SPEED_KMALLOC, NULL, s, size, 0);
+		emit(c, "kmalloc", size, l.order, l.objects, sp.slabs_made, sp.a_samples, n);
+		emit(c, "kfree", size, l.order, l.objects, sp.slabs_freed, sp.f_samples, n);
 		lab_settle();
 		lab_progress(c, ++step, steps);
 	}
 	for (unsigned int i = 0; i < c->o.nr_orders; i++) {
 		unsigned int order = c->o.orders[i];
-		unsigned long n = time_pair(&sp, SPEED_PAGES, NULL, lab_order_bytes(order), order);
+		unsigned long n = time_pair(&sp, SPEED_PAGES, NULL, NULL, lab_order_bytes(order),
+					    order);
 
-		emit(c, "alloc_pages", lab_order_bytes(order), order, sp.a_samples, n);
-		emit(c, "free_pages", lab_order_bytes(order), order, sp.f_samples, n);
+		emit(c, "alloc_pages", lab_order_bytes(order), order, 0, 0, sp.a_samples, n);
+		emit(c, "free_pages", lab_order_bytes(order), order, 0, 0, sp.f_samples, n);
 		lab_progress(c, ++step, steps);
 	}
 out:

@@ -450,6 +450,11 @@ size_t fit_usable_size(const struct fit_heap *h, const void *p)
 	return block_at((char *)p - FIT_HDR)->h.size - FIT_HDR;
 }
 
+unsigned long fit_chunk_blocks_max(const struct fit_heap *h)
+{
+	return lab_order_bytes(h->chunk_order) / FIT_MIN_BLOCK;
+}
+
 void fit_get_stats(const struct fit_heap *h, struct fit_stats *st)
 {
 	st->chunks = h->nr_chunks;

@@ -62,6 +62,16 @@ struct lab_env {
  */
 int lab_run(const struct lab_env *env, int argc, char **argv);
 
+/*
+ * Writes once to every page the buddy allocator can hand out (GFP_KERNEL)
+ * and frees them again.  Memory that the layer below maps lazily (the
+ * host arena: anonymous memory; a guest's RAM: the hypervisor's) takes a
+ * fault on the first write to each page, thousands of cycles that would
+ * otherwise land in whichever timed operation touched the page first.
+ * The front ends call it once before timing anything.
+ */
+void lab_prefault(void);
+
 /* Prints the experiments, one "NAME  summary" line each, on env->out. */
 void lab_list(const struct lab_env *env);
 

@@ -283,6 +283,8 @@ void fit_free(struct fit_heap *h, void *p);
 /* The usable size of an allocated block (>= what was asked). */
 size_t fit_usable_size(const struct fit_heap *h, const void *p);
 void fit_get_stats(const struct fit_heap *h, struct fit_stats *st);
+/* The most blocks one chunk can hold (of the smallest block size). */
+unsigned long fit_chunk_blocks_max(const struct fit_heap *h);
 /* Walks every chunk and the free list; returns the number of broken
  * invariants (each reported on diag). */
 int fit_check(struct fit_heap *h);

@@ -44,6 +44,40 @@ void lab_free(struct lab_ctx *c, void *p, size_t bytes)
 	c->overhead_pages -= 1UL << order;
 }
 
+/* ---- making memory resident (lab.h) ------------------------------------- */
+
+void lab_prefault(void)
+{
+	struct chain {
+		struct chain *next;
+		unsigned int order;
+	} *head = NULL;
+
+	for (int order = MAX_PAGE_ORDER; order >= 0; order--) {
+		struct page *page;
+
+		while ((page = alloc_pages(LAB_GFP, (unsigned int)order))) {
+			volatile char *p = page_address(page);
+
+			for (unsigned long off = 0; off < lab_order_bytes(order); off += PAGE_SIZE)
+				p[off] = 0;
+
+			struct chain *c = (struct chain *)(void *)p;
+
+			c->order = (unsigned int)order;
+			c->next = head;
+			head = c;
+		}
+	}
+	while (head) {
+		struct chain *c = head;
+
+		head = c->next;
+		free_pages((unsigned long)c, c->order);
+	}
+	lab_settle();
+}
+
 /* ---- paged arrays ------------------------------------------------------ */
 
 #define VEC_CHUNK_ORDER	2	/* 16 KiB chunks */

@@ -21,21 +21,23 @@
 #define DEFAULT_SEED	0x1abULL
 
 #define WASTE_HEADER	"size,allocator,objects,requested_bytes,taken_pages,taken_bytes," \
-			"taken_per_requested,bytes_per_object,failed"
+			"taken_per_requested,bytes_per_object,units,failed"
 #define FRAG_HEADER	"allocator,phase,op,live_objects,live_kib,taken_pages,free_pages," \
 			"free_o0,free_o1,free_o2,free_o3,free_o4,free_o5,free_o6,free_o7," \
 			"free_o8,free_o9,free_o10,largest_order,unusable_o3,extfrag_o3," \
-			"unusable_o10,slab_pages,partial_slab_pages,failed"
+			"unusable_o10,slab_pages,partial_slab_pages,peak_live_kib," \
+			"peak_taken_pages,failed"
 #define PIN_HEADER	"size,frees,objects_per_slab,pages_per_slab,objects,freed," \
 			"pages_filled,pages_before_shrink,partial_slabs,empty_slabs," \
 			"pages_after_shrink,pages_needed,pinned_per_needed"
 #define CTOR_HEADER	"mode,pattern,working_set,ops,ctor_calls,ctor_per_alloc," \
 			"objects_per_slab,slabs_created,alloc_median,alloc_p99,alloc_p999," \
-			"alloc_max,free_median,free_max,mean_per_op"
-#define COLOUR_HEADER	"size,colouring,objects,slabs,objects_per_slab,colours,sets_used," \
-			"min_per_set,max_per_set,ideal_max,max_per_ideal"
+			"alloc_max,alloc_mean,free_median,free_max,mean_per_op"
+#define COLOUR_HEADER	"size,colouring,objects,slabs,objects_per_slab,colours,start_offsets," \
+			"sets_used,min_per_set,max_per_set,ideal_max,bound_max,max_per_ideal"
 #define COLOUR_SET_HEADER "size,colouring,set,objects"
-#define SPEED_HEADER	"op,bytes,order,samples,min,median,p90,p99,p999,max,mean"
+#define SPEED_HEADER	"op,bytes,order,objects_per_slab,slabs,samples,min,median,p90,p99," \
+			"p999,max,mean"
 #define SPEED_HIST_HEADER "op,bytes,order,bucket_lo,bucket_hi,count"
 
 #define WASTE_SMALL	"waste --sizes 8,100,4097 --objects 64 --allocators all"
@@ -197,6 +199,8 @@ static void test_waste_csv_is_deterministic(void **state)
 	assert_deterministic(WASTE_SMALL, WASTE_HEADER);
 }
 
+/* Every allocation of the buddy is a unit: the span is exactly the
+ * objects asked for, 2 pages each at 4097 bytes. */
 static void test_waste_raw_buddy_4097_bytes_cost_two_pages(void **state)
 {
 	struct lab_capture cap;
@@ -204,23 +208,29 @@ static void test_waste_raw_buddy_4097_bytes_cost_two_pages(void **state)
 	(void)state;
 	lab_start(&cap);
 	run_clean(&cap, "waste --sizes 4096,4097 --objects 16 --allocators buddy", WASTE_HEADER);
+	assert_int_equal(csv_u64(cap.out, 0, "objects"), 16);
 	assert_int_equal(csv_u64(cap.out, 0, "taken_pages"), 16);
+	assert_int_equal(csv_u64(cap.out, 1, "objects"), 16);
+	assert_int_equal(csv_u64(cap.out, 1, "units"), 16);
 	assert_int_equal(csv_u64(cap.out, 1, "taken_pages"), 32);
 	assert_int_equal(csv_u64(cap.out, 1, "taken_bytes"), 16 * 2 * 4096);
 	assert_int_equal(csv_milli(cap.out, 1, "bytes_per_object"), 8192 * 1000);
 	assert_int_equal(csv_u64(cap.out, 1, "failed"), 0);
+	/* The marginal cost does not depend on how many were measured. */
+	run_clean(&cap, "waste --sizes 4097 --objects 100 --allocators buddy", WASTE_HEADER);
+	assert_int_equal(csv_u64(cap.out, 0, "taken_pages"), 2 * csv_u64(cap.out, 0, "objects"));
 	lab_finish(&cap);
 }
 
 /*
- * A dedicated cache takes exactly ceil(n / objects_per_slab) slabs, so
- * its waste beyond the bytes requested is at most the slack of each slab
- * (its unused tail and each object's padding) plus the unused objects of
- * the last slab.
+ * A dedicated cache's span is whole slabs: each further object costs a
+ * slab over the objects it holds, so its waste per object is the
+ * layout's per-slab waste divided by the objects per slab (plus, for a
+ * size that is not a multiple of 8, the padding of each object).
  */
-static void test_waste_slab_is_bounded_by_the_slack_per_slab(void **state)
+static void test_waste_dedicated_cache_costs_its_layout_per_object(void **state)
 {
-	static const unsigned int sizes[] = { 8, 24, 100, 200, 1000, 3000, 4097, 8000 };
+	static const unsigned int sizes[] = { 8, 24, 100, 200, 640, 1000, 3000, 4097, 8000 };
 	struct lab_capture cap;
 	char cmd[128];
 
@@ -230,7 +240,8 @@ static void test_waste_slab_is_bounded_by_the_slack_per_slab(void **state)
 		unsigned int size = sizes[i];
 		unsigned long n = 100;
 		struct kmem_cache_layout l;
-		struct kmem_cache *s = kmem_cache_create("layout-probe", size, 0, 0, NULL);
+		struct kmem_cache *s = kmem_cache_create("layout-probe", (size + 7) & ~7u, 0, 0,
+							 NULL);
 
 		assert_non_null(s);
 		kmem_cache_get_layout(s, &l);
@@ -240,17 +251,103 @@ static void test_waste_slab_is_bounded_by_the_slack_per_slab(void **state)
 			 size, n);
 		run_clean(&cap, cmd, WASTE_HEADER);
 
-		unsigned long slabs = (n + l.objects - 1) / l.objects;
-		unsigned long slab_bytes = 4096UL << l.order;
-		unsigned long slack = slab_bytes - (unsigned long)l.objects * size;
+		unsigned long long objects = csv_u64(cap.out, 0, "objects");
+		unsigned long long units = csv_u64(cap.out, 0, "units");
 		unsigned long long taken = csv_u64(cap.out, 0, "taken_bytes");
 		unsigned long long requested = csv_u64(cap.out, 0, "requested_bytes");
+		unsigned long slab_bytes = 4096UL << l.order;
 
-		assert_int_equal(requested, (unsigned long long)n * size);
-		assert_int_equal(taken, slabs * slab_bytes);
-		assert_true(taken - requested <=
-			    slabs * slack + (slabs * l.objects - n) * (unsigned long long)size);
+		/* At least n objects, in whole slabs. */
+		assert_true(objects >= n && objects < n + l.objects);
+		assert_int_equal(objects, units * l.objects);
+		assert_int_equal(requested, objects * size);
+		assert_int_equal(taken, units * slab_bytes);
+		assert_int_equal(taken - requested,
+				 units * (l.waste + (unsigned long long)l.objects * (l.size - size)));
+		if (size % 8 == 0) {
+			assert_int_equal(l.size, size);
+			/* (taken - requested) / objects == l.waste / l.objects */
+			assert_int_equal((taken - requested) * l.objects, objects * l.waste);
+		}
 	}
+	lab_finish(&cap);
+}
+
+/* A fit heap's span is whole chunks: 64 KiB (16 bytes of chunk header)
+ * over the blocks it holds, a block being the size plus an 8-byte
+ * header, rounded up to 8, at least 32 bytes. */
+static void test_waste_fit_heap_costs_a_chunk_over_its_blocks(void **state)
+{
+	static const unsigned int sizes[] = { 8, 24, 100, 1024, 4096, 4097, 8192 };
+	struct lab_capture cap;
+	char cmd[128];
+
+	(void)state;
+	lab_start(&cap);
+	for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
+		unsigned int size = sizes[i];
+		unsigned int block = (size + 8 + 7) & ~7u;
+
+		if (block < 32)
+			block = 32;
+		unsigned long long blocks = (65536 - 16) / block;
+
+		snprintf(cmd, sizeof(cmd), "waste --sizes %u --allocators first-fit,best-fit,next-fit",
+			 size);
+		run_clean(&cap, cmd, WASTE_HEADER);
+		for (size_t row = 0; row < 3; row++) {
+			unsigned long long units = csv_u64(cap.out, row, "units");
+
+			assert_true(units >= 1);
+			assert_int_equal(csv_u64(cap.out, row, "objects"), units * blocks);
+			assert_int_equal(csv_u64(cap.out, row, "taken_pages"), units * 16);
+		}
+	}
+	lab_finish(&cap);
+}
+
+/* The measure describes the allocator, not the sample: any --objects
+ * gives the same cost per object. */
+static void test_waste_does_not_depend_on_the_number_of_objects(void **state)
+{
+	static const char *const columns[] = { "taken_per_requested", "bytes_per_object" };
+	struct lab_capture cap;
+	char *first;
+
+	(void)state;
+	lab_start(&cap);
+	run_clean(&cap, "waste --sizes 24,640,1024,5000,8192 --objects 64", WASTE_HEADER);
+	first = strdup(cap.out);
+	run_clean(&cap, "waste --sizes 24,640,1024,5000,8192 --objects 1000", WASTE_HEADER);
+	assert_int_equal(csv_lines(first), csv_lines(cap.out));
+	for (size_t row = 0; row + 1 < csv_lines(first); row++)
+		for (size_t k = 0; k < ARRAY_SIZE(columns); k++)
+			assert_int_equal(csv_milli(first, row, columns[k]),
+					 csv_milli(cap.out, row, columns[k]));
+	free(first);
+	lab_finish(&cap);
+}
+
+/* Free objects that another user left in kmalloc's slabs are served
+ * before the span starts: the row is the same with or without them. */
+static void test_waste_ignores_what_others_left_in_kmalloc(void **state)
+{
+	struct lab_capture cap;
+	void *held[3];
+	char *first;
+
+	(void)state;
+	lab_start(&cap);
+	run_clean(&cap, "waste --sizes 1000,100 --allocators kmalloc", WASTE_HEADER);
+	first = strdup(cap.out);
+	for (size_t i = 0; i < ARRAY_SIZE(held); i++)
+		held[i] = kmalloc(i == 2 ? 100 : 1000, GFP_KERNEL);
+	assert_int_equal(lab_cmd(&cap, "waste --sizes 1000,100 --allocators kmalloc"), 0);
+	assert_string_equal(first, cap.out);
+	for (size_t i = 0; i < ARRAY_SIZE(held); i++)
+		kfree(held[i]);
+	free(first);
+	assert_mm_clean();
 	lab_finish(&cap);
 }
 
@@ -263,6 +360,7 @@ static void test_waste_every_allocator_takes_at_least_what_was_asked(void **stat
 	run_clean(&cap, WASTE_SMALL, WASTE_HEADER);
 	assert_int_equal(csv_lines(cap.out), 1 + 3 * 6);
 	for (size_t row = 0; row < 18; row++) {
+		assert_true(csv_u64(cap.out, row, "objects") >= 64);
 		assert_true(csv_u64(cap.out, row, "taken_bytes") >=
 			    csv_u64(cap.out, row, "requested_bytes"));
 		assert_int_equal(csv_u64(cap.out, row, "failed"), 0);
@@ -273,7 +371,25 @@ static void test_waste_every_allocator_takes_at_least_what_was_asked(void **stat
 	assert_true(row >= 0);
 	assert_int_equal(csv_u64(cap.out, (size_t)row, "taken_pages"), 64);
 	row = csv_find2(cap.out, "size", "8", "allocator", "kmalloc");
-	assert_true(csv_u64(cap.out, (size_t)row, "taken_pages") <= 1);
+	assert_int_equal(csv_u64(cap.out, (size_t)row, "objects"), 512);
+	assert_int_equal(csv_u64(cap.out, (size_t)row, "taken_pages"), 1);
+	lab_finish(&cap);
+}
+
+/* An allocation that fails ends the measurement: the row says so and
+ * covers the whole units measured before it. */
+static void test_waste_reports_a_failed_allocation(void **state)
+{
+	struct lab_capture cap;
+
+	(void)state;
+	lab_start(&cap);
+	/* 4 MiB objects: the 64 MiB arena runs out before 64 of them. */
+	assert_int_equal(lab_cmd(&cap, "waste --sizes 4M --allocators buddy"), 0);
+	assert_csv_shape(cap.out, WASTE_HEADER);
+	assert_int_equal(csv_u64(cap.out, 0, "failed"), 1);
+	assert_int_equal(csv_u64(cap.out, 0, "taken_pages"), 1024 * csv_u64(cap.out, 0, "objects"));
+	assert_mm_clean();
 	lab_finish(&cap);
 }
 
@@ -316,6 +432,48 @@ static void test_fragmentation_budget_is_whole_before_and_after(void **state)
 	long b = csv_find2(cap.out, "allocator", "buddy", "phase", "end");
 
 	assert_int_equal(csv_u64(cap.out, (size_t)b, "slab_pages"), 0);
+	lab_finish(&cap);
+}
+
+/* Every allocator serves the same synthetic operations: the samples see
+ * the same live objects and bytes, op for op. */
+static void test_fragmentation_gives_every_allocator_the_same_workload(void **state)
+{
+	static const char *const alloc[] = { "kmalloc", "buddy", "first-fit" };
+	struct lab_capture cap;
+
+	(void)state;
+	lab_start(&cap);
+	run_clean(&cap, FRAG_SMALL, FRAG_HEADER);
+	long first[3];
+
+	for (size_t i = 0; i < 3; i++) {
+		first[i] = csv_find2(cap.out, "allocator", alloc[i], "phase", "run");
+		assert_true(first[i] >= 0);
+	}
+	long rows = first[1] - first[0];
+
+	assert_true(rows > 10);
+	assert_int_equal(first[2] - first[1], rows);
+	for (long r = 0; r < rows; r++)
+		for (size_t i = 1; i < 3; i++) {
+			assert_int_equal(csv_u64(cap.out, (size_t)(first[i] + r), "op"),
+					 csv_u64(cap.out, (size_t)(first[0] + r), "op"));
+			assert_int_equal(csv_u64(cap.out, (size_t)(first[i] + r), "live_objects"),
+					 csv_u64(cap.out, (size_t)(first[0] + r), "live_objects"));
+			assert_int_equal(csv_u64(cap.out, (size_t)(first[i] + r), "live_kib"),
+					 csv_u64(cap.out, (size_t)(first[0] + r), "live_kib"));
+		}
+	/* The peaks are running maxima, over every op, not only samples. */
+	for (size_t row = 0; row + 1 < csv_lines(cap.out); row++) {
+		assert_true(csv_u64(cap.out, row, "peak_taken_pages") >=
+			    csv_u64(cap.out, row, "taken_pages"));
+		assert_true(csv_u64(cap.out, row, "peak_live_kib") >=
+			    csv_u64(cap.out, row, "live_kib"));
+		if (row > 0 && csv_u64(cap.out, row, "op") > csv_u64(cap.out, row - 1, "op"))
+			assert_true(csv_u64(cap.out, row, "peak_taken_pages") >=
+				    csv_u64(cap.out, row - 1, "peak_taken_pages"));
+	}
 	lab_finish(&cap);
 }
 
@@ -403,6 +561,7 @@ static void test_ctor_cached_objects_are_constructed_once_per_slab(void **state)
 		/* The fake clock advances 3 a reading, and nothing inside a
 		 * timed operation reads it. */
 		assert_int_equal(csv_u64(cap.out, row, "alloc_median"), 3);
+		assert_int_equal(csv_u64(cap.out, row, "alloc_mean"), 3);
 		assert_int_equal(csv_u64(cap.out, row, "free_max"), 3);
 		/* A slab holds the working set, or several do. */
 		assert_true(csv_u64(cap.out, row, "slabs_created") >=
@@ -436,6 +595,29 @@ static void test_colour_spreads_objects_only_when_slabs_have_a_tail(void **state
 	/* Without colour, only objects_per_slab distinct starts exist. */
 	assert_int_equal(csv_u64(cap.out, (size_t)off, "sets_used"),
 			 csv_u64(cap.out, (size_t)off, "objects_per_slab"));
+	assert_int_equal(csv_u64(cap.out, (size_t)off, "start_offsets"),
+			 csv_u64(cap.out, (size_t)off, "objects_per_slab"));
+	/* With it, each slab (8 of them) takes the next of its colours. */
+	unsigned long long colours = csv_u64(cap.out, (size_t)on, "colours");
+
+	assert_int_equal(csv_u64(cap.out, (size_t)on, "start_offsets"),
+			 csv_u64(cap.out, (size_t)on, "objects_per_slab") *
+			 (colours < 8 ? colours : 8));
+	/* The busiest set holds at least the bound, which is at least an
+	 * even spread over the 64 sets. */
+	for (size_t row = 0; row + 1 < csv_lines(cap.out); row++) {
+		unsigned long long offsets = csv_u64(cap.out, row, "start_offsets");
+		unsigned long long objects = csv_u64(cap.out, row, "objects");
+		unsigned long long sets = offsets < 64 ? offsets : 64;
+
+		assert_int_equal(csv_u64(cap.out, row, "bound_max"), (objects + sets - 1) / sets);
+		assert_int_equal(csv_u64(cap.out, row, "ideal_max"), (objects + 63) / 64);
+		assert_true(csv_u64(cap.out, row, "max_per_set") >=
+			    csv_u64(cap.out, row, "bound_max"));
+		assert_true(csv_u64(cap.out, row, "bound_max") >=
+			    csv_u64(cap.out, row, "ideal_max"));
+		assert_true(csv_u64(cap.out, row, "sets_used") <= sets);
+	}
 	assert_true(csv_u64(cap.out, (size_t)on, "sets_used") >
 		    csv_u64(cap.out, (size_t)off, "sets_used"));
 	/* 4096-byte objects leave no tail: every start is set 0. */
@@ -484,6 +666,16 @@ static void test_speed_percentiles_are_ordered(void **state)
 	}
 	/* The fake clock advances 3 per reading: one op costs 3. */
 	assert_int_equal(csv_u64(cap.out, 0, "median"), 3);
+	/* 200 objects of 64 bytes, 64 a slab: 4 slabs made; freed, they go
+	 * back but for the one empty slab the cache keeps. */
+	long ca = csv_find2(cap.out, "op", "cache_alloc", "bytes", "64");
+	long cf = csv_find2(cap.out, "op", "cache_free", "bytes", "64");
+
+	assert_true(ca >= 0 && cf >= 0);
+	assert_int_equal(csv_u64(cap.out, (size_t)ca, "objects_per_slab"), 64);
+	assert_int_equal(csv_u64(cap.out, (size_t)ca, "slabs"), 4);
+	assert_int_equal(csv_u64(cap.out, (size_t)cf, "slabs"), 3);
+	assert_int_equal(csv_u64(cap.out, 0, "slabs"), 0);
 	long row = csv_find2(cap.out, "op", "alloc_pages", "order", "3");
 
 	assert_true(row >= 0);
@@ -755,10 +947,15 @@ int main(void)
 		cmocka_unit_test(test_lab_allocator_alias_slab_is_kmalloc),
 		cmocka_unit_test(test_waste_csv_is_deterministic),
 		cmocka_unit_test(test_waste_raw_buddy_4097_bytes_cost_two_pages),
-		cmocka_unit_test(test_waste_slab_is_bounded_by_the_slack_per_slab),
+		cmocka_unit_test(test_waste_dedicated_cache_costs_its_layout_per_object),
+		cmocka_unit_test(test_waste_fit_heap_costs_a_chunk_over_its_blocks),
+		cmocka_unit_test(test_waste_does_not_depend_on_the_number_of_objects),
+		cmocka_unit_test(test_waste_ignores_what_others_left_in_kmalloc),
+		cmocka_unit_test(test_waste_reports_a_failed_allocation),
 		cmocka_unit_test(test_waste_every_allocator_takes_at_least_what_was_asked),
 		cmocka_unit_test(test_fragmentation_csv_is_deterministic),
 		cmocka_unit_test(test_fragmentation_budget_is_whole_before_and_after),
+		cmocka_unit_test(test_fragmentation_gives_every_allocator_the_same_workload),
 		cmocka_unit_test(test_fragmentation_reports_lack_of_budget),
 		cmocka_unit_test(test_pinning_csv_is_deterministic),
 		cmocka_unit_test(test_pinning_grouped_frees_release_all_but_the_survivors_slabs),

@@ -21,7 +21,7 @@
 
 #define REPLAY_HEADER	"allocator,ops,allocs,frees,bad_lines,failed,unfreed,peak_objects," \
 			"peak_live_kib,peak_taken_kib,peak_taken_per_live,cycles_per_op," \
-			"searched_per_alloc"
+			"searched_per_alloc,caches"
 
 static void set_trace(struct lab_capture *cap, const char *text)
 {
@@ -94,6 +94,14 @@ static void test_trace_replays_through_every_allocator(void **state)
 				   "searched_per_alloc"), 0);
 	assert_true(csv_milli(cap.out, (size_t)csv_find(cap.out, "allocator", "best-fit"),
 			      "searched_per_alloc") >= 1000);
+	/* Four distinct sizes, four dedicated caches; kmalloc serves them
+	 * from three classes (128, 8192 twice, 8); the others use none. */
+	assert_int_equal(csv_u64(cap.out, (size_t)csv_find(cap.out, "allocator", "cache"),
+				 "caches"), 4);
+	assert_int_equal(csv_u64(cap.out, (size_t)csv_find(cap.out, "allocator", "kmalloc"),
+				 "caches"), 3);
+	assert_int_equal(csv_u64(cap.out, (size_t)csv_find(cap.out, "allocator", "first-fit"),
+				 "caches"), 0);
 	/* Buddy: 1 + 2 + 1 pages, then 2 + 1 + 2: at most 5 pages. */
 	long b = csv_find(cap.out, "allocator", "buddy");
 
