@@ -309,10 +309,9 @@ static void remove_slab(struct kmem_cache *s, struct page *page)
  * objects that really are in use are freed... which never empties it; that
  * is the price of not following a wild pointer.
  */
-void isolate_slab(struct kmem_cache *s, struct page *page, void *obj)
+/* Takes the slab out of service without a report; s->lock held. */
+static void __isolate_slab(struct kmem_cache *s, struct page *page)
 {
-	pr_err("BUG %s: Freepointer corrupt: object %p, fp word 0x%x (overwritten after free?)\n",
-	       s->name, obj, *slab_fp(s, obj));
 	pr_err("FIX %s: Isolating slab %p: %u free objects are lost, none is handed out twice\n",
 	       s->name, page_address(page), page->objects - page->inuse);
 	mm_count_error();
@@ -330,6 +329,13 @@ void isolate_slab(struct kmem_cache *s, struct page *page, void *obj)
 	list_move(&page->lru, &s->slabs_full);
 }
 
+void isolate_slab(struct kmem_cache *s, struct page *page, void *obj)
+{
+	pr_err("BUG %s: Freepointer corrupt: object %p, fp word 0x%x (overwritten after free?)\n",
+	       s->name, obj, *slab_fp(s, obj));
+	__isolate_slab(s, page);
+}
+
 /* Pops the first free object of a slab that has one; s->lock held.
  * Returns NULL if the freelist was corrupt (the slab is then isolated). */
 static void *slab_pop(struct kmem_cache *s, struct page *page)
@@ -337,6 +343,14 @@ static void *slab_pop(struct kmem_cache *s, struct page *page)
 	void *obj = page->freelist;
 	uint32_t next;
 
+	if (unlikely(!obj)) {
+		/* On the partial or free list yet nothing to pop: inuse counted
+		 * a free that never happened (see freelist_complete). */
+		pr_err("BUG %s: Freelist corrupt: slab %p has %u of %u objects in use and an empty freelist\n",
+		       s->name, page_address(page), page->inuse, page->objects);
+		__isolate_slab(s, page);
+		return NULL;
+	}
 	if (!fp_load(s, page, obj, &next)) {
 		isolate_slab(s, page, obj);
 		return NULL;
@@ -514,6 +528,42 @@ enum free_verdict { FREE_OK, FREE_NOT_SLAB, FREE_WRONG_CACHE, FREE_NOT_START,
 		    FREE_DOUBLE };
 
 /*
+ * A slab goes back to the buddy allocator only when its freelist really
+ * holds all of its objects.  It may not: the one-compare double-free check
+ * cannot see an object freed twice after a write after free destroyed its
+ * free pointer, and then inuse counts one free too many and reaches 0
+ * while an object of the slab is still live.  Giving the pages away would
+ * hand that object's memory to someone else, so such a slab is isolated
+ * instead.  O(objects), once per slab given back (never on the hot path of
+ * a slab that stays).  s->lock held.
+ */
+static bool freelist_complete(struct kmem_cache *s, struct page *page)
+{
+	unsigned int want = page->objects, n = 0;
+	void *p = page->freelist;
+
+	/* A repeated entry would make the chain cycle past `want`. */
+	while (p && n <= want) {
+		uint32_t next;
+
+		if (!fp_load(s, page, p, &next))
+			return false;
+		n++;
+		p = next == FP_END ? NULL : slab_obj(s, page, next);
+	}
+	return !p && n == want;
+}
+
+/* Isolates a slab that claims to be empty but is not; s->lock held.  The
+ * slab must be on the list its inuse count says (partial or free). */
+static void isolate_incomplete_slab(struct kmem_cache *s, struct page *page)
+{
+	pr_err("BUG %s: Freelist corrupt: empty slab %p does not hold all %u objects on its freelist (an object freed twice after a write after free?)\n",
+	       s->name, page_address(page), page->objects);
+	__isolate_slab(s, page);
+}
+
+/*
  * SLAB_BENCH_NO_FREE_CHECK: for `make bench` only, never set by the kernel,
  * the host library or the tests.  The bench compiles a second, private copy
  * of this file with it set to 1 (Makefile, tools/bench/rows_slab.c) to
@@ -599,12 +649,17 @@ static struct page *__slab_free(struct kmem_cache *s, struct page *page, void *o
 			s->nr_full--;
 		else
 			s->nr_partial--;
-		if (s->nr_free >= SLAB_EMPTY_RESERVE) {
+		list_move(&page->lru, &s->slabs_free);
+		s->nr_free++;
+		if (s->nr_free > SLAB_EMPTY_RESERVE) {
+			if (unlikely(!freelist_complete(s, page))) {
+				isolate_incomplete_slab(s, page);
+				return NULL;
+			}
+			s->nr_free--;
 			remove_slab(s, page);
 			return page;
 		}
-		list_move(&page->lru, &s->slabs_free);
-		s->nr_free++;
 	} else if (was_full) {
 		/* Behind the slab being filled now, so that one fills up. */
 		list_move_tail(&page->lru, &s->slabs_partial);
@@ -702,6 +757,10 @@ static unsigned long shrink_cache(struct kmem_cache *s)
 	INIT_LIST_HEAD(&doomed);
 	spin_lock_irqsave(&s->lock, flags);
 	list_for_each_entry_safe(page, &s->slabs_free, lru) {
+		if (unlikely(!freelist_complete(s, page))) {
+			isolate_incomplete_slab(s, page);
+			continue;
+		}
 		remove_slab(s, page);
 		list_add(&page->lru, &doomed);
 		s->nr_free--;

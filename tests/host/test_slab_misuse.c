@@ -586,6 +586,83 @@ static void test_corrupt_free_pointer_in_an_empty_slab_isolates_it(void **state)
 	assert_mm_clean();
 }
 
+/*
+ * A write after free that destroys the free pointer, then a second free of
+ * the same object: the one-compare check cannot see it, so inuse counts a
+ * free that never happened and the slab looks empty while B is still
+ * live.  The slab must never go back to the buddy allocator then (B's
+ * memory would be handed out again): giving it back (here by a shrink, and
+ * by a free that empties it beyond the reserve) finds the freelist
+ * incomplete and isolates the slab instead.
+ *
+ *   slab X: A (freed, fp clobbered, freed again)  B (live)  C (freed last,
+ *           so A is not the freelist head the cheap check compares with)
+ */
+static void check_uaf_double_free_keeps_live_memory(bool beyond_reserve)
+{
+	boot();
+	struct kmem_cache *c = kmem_cache_create("uaf", 64, 0, 0, NULL);
+
+	assert_non_null(c);
+	unsigned int per_slab = layout_of(c).objects;
+	void *held[64], *first[64];
+
+	assert_true(per_slab <= 64);
+	/* beyond_reserve: a full slab first, emptied after X is made, so an
+	 * empty slab sits in reserve and X, once "empty", is given back. */
+	if (beyond_reserve)
+		for (unsigned int i = 0; i < per_slab; i++)
+			assert_non_null(first[i] = kmem_cache_alloc(c, GFP_KERNEL));
+	/* A fresh slab X holding only A, B and C. */
+	for (unsigned int i = 0; i < per_slab; i++)
+		assert_non_null(held[i] = kmem_cache_alloc(c, GFP_KERNEL));
+	if (beyond_reserve)
+		for (unsigned int i = 0; i < per_slab; i++)
+			kmem_cache_free(c, first[i]);
+	unsigned char *a = held[0], *b = held[1], *cc = held[2];
+	struct page *slab = compound_head(virt_to_page(b));
+
+	for (unsigned int i = 3; i < per_slab; i++)
+		kmem_cache_free(c, held[i]);
+	memset(b, 0x42, 64);
+
+	unsigned long errors = mm_error_count();
+
+	kmem_cache_free(c, a);
+	kmem_cache_free(c, cc);
+	memset(a, 0, 8);		/* use after free over the free pointer */
+	kmem_cache_free(c, a);		/* not detectable: the fp is gone */
+	if (!beyond_reserve) {
+		/* X stays as the reserve empty slab; giving it back is caught. */
+		assert_int_equal(mm_error_count(), errors);
+		kmem_cache_shrink(c);
+	}
+
+	/* The slab was isolated, not given back: B is intact and no later
+	 * allocation, object or page, lands on it. */
+	assert_log_contains("Freelist corrupt");
+	assert_true(mm_error_count() > errors);
+	assert_int_equal(slab->inuse, slab->objects);
+	assert_true(PageSlab(slab));
+	for (int i = 0; i < 64; i++)
+		assert_int_equal(b[i], 0x42);
+	for (int i = 0; i < 256; i++) {
+		unsigned char *o = kmem_cache_alloc(c, GFP_KERNEL);
+
+		assert_non_null(o);
+		assert_true(compound_head(virt_to_page(o)) != slab);
+	}
+	assert_mm_clean();
+}
+
+static void test_double_free_after_a_write_after_free_never_frees_a_live_object(void **state)
+{
+	(void)state;
+	check_uaf_double_free_keeps_live_memory(false);
+	mm_host_shutdown();
+	check_uaf_double_free_keeps_live_memory(true);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -614,6 +691,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_alloc_and_free_with_a_destroyed_cache_are_refused,
 					  teardown_mm),
 		cmocka_unit_test_teardown(test_corrupt_free_pointer_isolates_the_slab, teardown_mm),
+		cmocka_unit_test_teardown(test_double_free_after_a_write_after_free_never_frees_a_live_object,
+					  teardown_mm),
 		cmocka_unit_test_teardown(test_corrupt_free_pointer_in_an_empty_slab_isolates_it,
 					  teardown_mm),
 	};
