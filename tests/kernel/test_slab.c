@@ -248,6 +248,17 @@ KTEST(slab, large_kmalloc_is_a_compound_page)
 		size_t size = sizes[i];
 		unsigned int order = get_order(size);
 		unsigned long nfree = nr_free_pages();
+
+		unsigned int top = 0;
+
+		for (unsigned int o = 0; o <= MAX_PAGE_ORDER; o++)
+			if (nr_free_blocks(ZONE_DMA, o) || nr_free_blocks(ZONE_NORMAL, o))
+				top = o;
+		if (order > top) {
+			kprintf("    # %zu bytes: no free order-%u block in this much RAM\n",
+				size, order);
+			continue;
+		}
 		uint8_t *p = kmalloc(size, GFP_KERNEL);
 
 		if (!KT_EXPECT(p != NULL))

@@ -2,6 +2,8 @@
 
 The mm tests drain and refill all of memory, tag every page, walk the
 page tables of kmap slots: what they exercise depends on the machine.
+  8M            the smallest machine worth booting: DMA only, no
+                order-10 block (the tests that need one say so)
   32M           DMA and a small Normal zone; HighMem tests skip
   1200M         all three zones (HighMem above 896 MiB, reached by kmap)
   mem=64M       a 128M guest told to use 64M: mm must ignore the rest
@@ -49,6 +51,14 @@ def check_suites_ran(name, results, vm):
     for suite in ("buddy", "slab", "irq_alloc", "highmem"):
         check(any(t.startswith(suite + ".") for t in results),
               "%s: no %s test ran" % (name, suite), vm)
+
+
+def test_ktest_at_8m_has_no_max_order_block():
+    vm, results = run_ktest("ktest_8M", "ktest", "8M")
+    check_suites_ran("ktest_8M", results, vm)
+    check("Normal   empty" in vm.buf, "8M has only a DMA zone", vm)
+    check("no free block that large in this much RAM" in vm.buf,
+          "the every-order test says which orders 8M cannot have", vm)
 
 
 def test_ktest_at_32m_skips_highmem():
