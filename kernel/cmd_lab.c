@@ -212,9 +212,8 @@ static int cmd_lab(int argc, char **argv)
 	int err = lab_run(&env, n, args);
 
 	trace_free(&trace);
-	if (err)
-		return shell_error(argv[0], "%s failed (error %d)", argv[1], err);
-	return 0;
+	/* lab_run has already said why on its diagnostic stream. */
+	return err ? 1 : 0;
 }
 SHELL_CMD(lab, "lab [list | help NAME | NAME [--OPTION VALUE]...]",
 	  "slab/buddy experiments: waste, fragmentation, pinning, ctor, colour, speed, replay",

@@ -26,7 +26,8 @@
 static char log_buf[LOG_BUF_SIZE];
 static uint32_t log_head;	/* total bytes ever written */
 static bool log_at_line_start = true;
-static int console_level = MM_LOG_DEBUG;
+/* As Linux's default console loglevel: debug messages only reach dmesg. */
+static int console_level = MM_LOG_INFO;
 
 void printk_set_console_level(int level)
 {

@@ -72,7 +72,9 @@ static void *kmalloc_large(size_t size, gfp_t gfp)
 
 	if (!page)
 		return NULL;
-	page->flags |= 1u << PG_large_kmalloc;
+	/* Atomic: other CPUs may read this page's flags (a buddy merge next
+	 * door looks at its neighbours' flags under the zone lock). */
+	__atomic_fetch_or(&page->flags, 1u << PG_large_kmalloc, __ATOMIC_RELEASE);
 	__atomic_fetch_add(&large_pages, 1UL << order, __ATOMIC_RELAXED);
 	return page_address(page);
 }
@@ -180,8 +182,15 @@ static void __kfree(const void *p, unsigned long caller)
 		return;
 	}
 	unsigned int order = page_order(page);
+	uint32_t bit = 1u << PG_large_kmalloc;
 
-	page->flags &= ~(1u << PG_large_kmalloc);
+	/* Test and clear in one step: of two racing kfrees of the same block
+	 * exactly one frees it; the other is reported as not kmalloc memory
+	 * (__free_pages' own checks then refuse nothing twice). */
+	if (!(__atomic_fetch_and(&page->flags, ~bit, __ATOMIC_ACQ_REL) & bit)) {
+		mm_report_bug("BUG: kfree(%p): not kmalloc() memory (freed twice at once?)\n", p);
+		return;
+	}
 	__atomic_fetch_sub(&large_pages, 1UL << order, __ATOMIC_RELAXED);
 	__free_pages(page, order);
 }

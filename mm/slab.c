@@ -798,7 +798,7 @@ unsigned long mm_reclaim(void)
 		pages += shrink_cache(s);
 	spin_unlock_irqrestore(&slab_mutex, flags);
 	if (pages)
-		pr_info("mm: reclaim: shrinking the slab caches freed %lu pages\n", pages);
+		pr_debug("mm: reclaim: shrinking the slab caches freed %lu pages\n", pages);
 	return pages;
 }
 

@@ -79,8 +79,19 @@ static size_t nr_early_reserved;
 void x86_port_reserve_early(uint64_t base, uint64_t size, const char *name)
 {
 	if (nr_early_reserved == X86_EARLY_RESERVED_MAX) {
-		pr_warn("x86: more than %d early reservations, %s not reserved\n",
-			X86_EARLY_RESERVED_MAX, name);
+		/* Out of slots: grow the last range to cover this one too.
+		 * Reserving a little too much is safe; missing a boot module
+		 * would hand its memory out. */
+		struct mm_port_range *last = &early_reserved[nr_early_reserved - 1];
+		uint64_t lo = min(last->base, base);
+		uint64_t hi = max(last->base + last->size, base + size);
+
+		pr_warn("x86: more than %d early reservations: %s merged into one range 0x%llx-0x%llx\n",
+			X86_EARLY_RESERVED_MAX, name, (unsigned long long)lo,
+			(unsigned long long)hi - 1);
+		last->base = lo;
+		last->size = hi - lo;
+		last->name = "merged boot-loader data";
 		return;
 	}
 	early_reserved[nr_early_reserved].base = base;

@@ -54,14 +54,14 @@ def test_lab_waste_csv_in_the_kernel():
         check(out.splitlines()[1].startswith("-------"), "the default is a table", vm)
 
         out = vm.cmd("lab frobnicate")
-        check("no experiment 'frobnicate'" in out and "lab: frobnicate failed" in out,
-              "an unknown experiment is one error, got %r" % out, vm)
+        check(out.strip() == "lab: no experiment 'frobnicate' (lab list)",
+              "an unknown experiment is one error line, got %r" % out, vm)
         out = vm.cmd("lab waste --sizes banana")
         check("not a number" in out, "a bad option value is reported, got %r" % out, vm)
 
         # 2^30 samples of 4 bytes overflow a 32-bit size: refused, not wrapped.
         out = vm.cmd("lab ctor --ops 1073741824")
-        check("bookkeeping" in out and "lab: ctor failed (error -12)" in out,
+        check("bookkeeping" in out and "failed (error" not in out,
               "an oversized configuration is refused, got %r" % out, vm)
 
         out = vm.cmd("check")
