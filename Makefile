@@ -77,7 +77,7 @@ HOSTLIBS := -lpthread
 
 # mm: compiled unmodified into both builds.
 MM_SRCS := mm/memblock.c mm/init.c mm/page_alloc.c mm/highmem.c mm/vmstat.c \
-	mm/check.c mm/debug.c mm/slab.c mm/kmalloc.c mm/slab_proc.c mm/slab_debug.c \
+	mm/check.c mm/debug.c mm/slab.c mm/slab_cache.c mm/kmalloc.c mm/slab_proc.c mm/slab_debug.c \
 	mm/mempool.c
 
 # The lab (mm/lab/lab.h): experiments shared by tools/mmlab and the kernel

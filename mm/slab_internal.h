@@ -1,6 +1,6 @@
 /*
  * mm/slab_internal.h - struct kmem_cache and the slab layer's shared
- * helpers (mm/slab.c, mm/kmalloc.c, mm/slab_proc.c).
+ * helpers (mm/slab.c, mm/slab_cache.c, mm/kmalloc.c, mm/slab_proc.c).
  *
  * Lock order: slab_mutex (the caches list) -> s->lock -> zone->lock.
  * s->lock is never held across a call into the buddy allocator (a page
@@ -81,6 +81,7 @@ struct kmem_cache {
 	unsigned int offset;		/* of fp within the stride */
 	unsigned int align;
 	unsigned int order;		/* pages per slab = 1 << order */
+	unsigned int min_order;		/* fallback: the least that holds one */
 	unsigned int objects;		/* per slab */
 	uint32_t reciprocal_size;	/* ceil(2^32 / size): see slab_obj_index */
 	unsigned int red_left_pad;	/* bytes before the object (RZ L) */
@@ -112,6 +113,13 @@ struct kmem_cache {
 extern struct list_head slab_caches;
 extern spinlock_t slab_mutex;
 extern bool slab_freelist_random;
+
+#define KMEM_CACHE_MAGIC	0x6b6d656dU	/* "kmem": s->magic while alive */
+
+static inline unsigned int slab_bytes(unsigned int order)
+{
+	return (unsigned int)PAGE_SIZE << order;
+}
 
 /* Where a slab's first object starts (after its colour). */
 static inline unsigned int slab_colour(const struct page *page)
@@ -199,6 +207,11 @@ static inline long slab_obj_index(const struct kmem_cache *s,
 		return -1;
 	return (long)idx;
 }
+
+/* Reports and returns false when s is not a live cache (mm/slab.c). */
+bool cache_is_valid(const struct kmem_cache *s, const char *fn);
+/* Gives every empty slab of s back; returns the pages freed (mm/slab.c). */
+unsigned long slab_shrink_cache(struct kmem_cache *s);
 
 /* The slab page holding a direct-map address, or NULL. */
 struct page *slab_page_of(const void *obj);
