@@ -62,7 +62,9 @@
 
 static const struct bench_row rows[] = {
 	FLOOR(REF_FLOOR, "freelist pop+push", PTHREAD_MUTEX_DEFAULT, ref_run_floor),
-	FLOOR(REF_FLOOR_LOCK, "freelist + errorcheck mutex (as mm's)",
+	FLOOR(REF_FLOOR_LOCK, "freelist + mm's lock (spinlock_t)",
+	      FLOOR_MM_LOCK, ref_run_floor_locked),
+	FLOOR("ref.freelist.mutex-errorcheck", "freelist + errorcheck mutex",
 	      PTHREAD_MUTEX_ERRORCHECK, ref_run_floor_locked),
 	FLOOR("ref.freelist.mutex-normal", "freelist + default mutex",
 	      PTHREAD_MUTEX_DEFAULT, ref_run_floor_locked),

@@ -40,6 +40,8 @@ bool bench_fill_has_null(void);
 /* ---- references (rows_ref.c) --------------------------------------------- */
 
 /* arg: the pthread mutex type of the locked variant. */
+/* ref_floor_setup's arg for "mm's own lock type" (not a pthread type). */
+#define FLOOR_MM_LOCK	1000
 int ref_floor_setup(struct bench_ctx *c);
 int ref_floor_teardown(struct bench_ctx *c);
 uint64_t ref_run_floor(struct bench_ctx *c, uint64_t n, struct meter *m);

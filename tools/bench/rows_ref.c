@@ -38,6 +38,8 @@ struct fl_node {
 struct freelist {
 	struct fl_node *head;
 	pthread_mutex_t lock;
+	spinlock_t mm_lock;	/* mm's own lock type (arch/host/port.c) */
+	bool use_mm_lock;
 	char *blocks;		/* FLOOR_BLOCKS pages, mmap'd: not glibc's heap */
 };
 
@@ -62,34 +64,53 @@ static noipa void fl_push(struct freelist *f, void *p)
 
 static noipa void *fl_pop_locked(struct freelist *f)
 {
-	pthread_mutex_lock(&f->lock);
+	unsigned long flags = 0;
+
+	if (f->use_mm_lock)
+		spin_lock_irqsave(&f->mm_lock, flags);
+	else
+		pthread_mutex_lock(&f->lock);
 	struct fl_node *n = f->head;
 
 	if (n)
 		f->head = n->next;
-	pthread_mutex_unlock(&f->lock);
+	if (f->use_mm_lock)
+		spin_unlock_irqrestore(&f->mm_lock, flags);
+	else
+		pthread_mutex_unlock(&f->lock);
 	return n;
 }
 
 static noipa void fl_push_locked(struct freelist *f, void *p)
 {
 	struct fl_node *n = p;
+	unsigned long flags = 0;
 
-	pthread_mutex_lock(&f->lock);
+	if (f->use_mm_lock)
+		spin_lock_irqsave(&f->mm_lock, flags);
+	else
+		pthread_mutex_lock(&f->lock);
 	n->next = f->head;
 	f->head = n;
-	pthread_mutex_unlock(&f->lock);
+	if (f->use_mm_lock)
+		spin_unlock_irqrestore(&f->mm_lock, flags);
+	else
+		pthread_mutex_unlock(&f->lock);
 }
 
-/* arg: the pthread mutex type (the run functions decide whether to lock). */
+/* arg: the pthread mutex type, or FLOOR_MM_LOCK for mm's own spinlock_t
+ * (the run functions decide whether to lock). */
 int ref_floor_setup(struct bench_ctx *c)
 {
 	struct freelist *f = &floor_list;
 	pthread_mutexattr_t attr;
 
 	memset(f, 0, sizeof(*f));
+	f->use_mm_lock = c->row->arg == FLOOR_MM_LOCK;
+	spin_lock_init(&f->mm_lock);
 	pthread_mutexattr_init(&attr);
-	pthread_mutexattr_settype(&attr, (int)c->row->arg);
+	pthread_mutexattr_settype(&attr, f->use_mm_lock ? PTHREAD_MUTEX_DEFAULT
+							: (int)c->row->arg);
 	pthread_mutex_init(&f->lock, &attr);
 	pthread_mutexattr_destroy(&attr);
 	/* mmap rather than malloc, so that the references leave glibc's
