@@ -349,7 +349,7 @@ int main(int argc, char **argv)
 	       "lists.\n"
 	       "  xfloor, xlocked, xglibc: median / median of the freelist, the "
 	       "freelist with\n"
-	       "  mm's mutex type, and glibc on the same size (lower is better).\n\n");
+	       "  mm's own lock, and glibc on the same size (lower is better).\n\n");
 	fflush(stdout);
 
 	int failed = bench_run_rows(rows, NROWS, res, &opts);

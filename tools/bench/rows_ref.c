@@ -5,10 +5,11 @@
  *   floor   an intrusive singly linked freelist of preallocated blocks,
  *           pop then push, each an out-of-line call (noipa) as mm's entry
  *           points are calls into libmm.a: the least an allocator can do;
- *   locked  the same with a pthread mutex taken around each op, of the
- *           error-checking type arch/host/port.c gives every spinlock_t
- *           (two lock/unlock pairs per pair, as alloc_pages+__free_pages),
- *           so "x locked" separates mm's algorithm from its locking;
+ *   locked  the same with mm's own spinlock_t (arch/host/port.c) taken
+ *           around each op (two lock/unlock pairs per pair, as
+ *           alloc_pages+__free_pages), so "x locked" separates mm's
+ *           algorithm from its locking; plain pthread mutexes of the
+ *           default and error-checking types are shown for comparison;
  *   glibc   malloc+free of the same size (4096 << order for page rows),
  *           and glibc's fill-all/free-all of 4 KiB blocks.
  *
