@@ -377,29 +377,18 @@ enum free_verdict { FREE_OK, FREE_NOT_SLAB, FREE_WRONG_CACHE, FREE_NOT_START,
 
 /*
  * A slab goes back to the buddy allocator only when its freelist really
- * holds all of its objects.  It may not: the one-compare double-free check
- * cannot see an object freed twice after a write after free destroyed its
- * free pointer, and then inuse counts one free too many and reaches 0
- * while an object of the slab is still live.  Giving the pages away would
- * hand that object's memory to someone else, so such a slab is isolated
+ * holds all of its objects (freelist_broken_at finds nothing wrong with an
+ * empty slab).  It may not: the one-compare double-free check cannot see
+ * an object freed twice after a write after free destroyed its free
+ * pointer, and then inuse counts one free too many and reaches 0 while an
+ * object of the slab is still live.  Giving the pages away would hand
+ * that object's memory to someone else, so such a slab is isolated
  * instead.  O(objects), once per slab given back (never on the hot path of
  * a slab that stays).  s->lock held.
  */
 static bool freelist_complete(struct kmem_cache *s, struct page *page)
 {
-	unsigned int want = page->objects, n = 0;
-	void *p = page->freelist;
-
-	/* A repeated entry would make the chain cycle past `want`. */
-	while (p && n <= want) {
-		uint32_t next;
-
-		if (!fp_load(s, page, p, &next))
-			return false;
-		n++;
-		p = next == FP_END ? NULL : slab_obj(s, page, next);
-	}
-	return !p && n == want;
+	return page->inuse == 0 && !freelist_broken_at(s, page);
 }
 
 /* Isolates a slab that claims to be empty but is not; s->lock held.  The
