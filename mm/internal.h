@@ -116,6 +116,10 @@ struct seq_buf {
 };
 
 void seq_printf(struct seq_buf *s, const char *fmt, ...) __printf(2, 3);
+/* One line of a finding: into out when given (a /sys validate file), else
+ * to the log at error level with log_prefix in front. */
+void seq_or_log(struct seq_buf *out, const char *log_prefix, const char *fmt, ...)
+	__printf(3, 4);
 
 /* Each report renders itself into s; mm_proc_read finds them by path. */
 struct mm_proc_entry {

@@ -202,20 +202,7 @@ bool slab_want_init_on_free(const struct kmem_cache *s)
 /* ---- reports -------------------------------------------------------------------- */
 
 /* Where a report goes: the log (pr_err), or a /sys validate buffer. */
-static void out_line(struct seq_buf *out, const char *fmt, ...) __printf(2, 3);
-static void out_line(struct seq_buf *out, const char *fmt, ...)
-{
-	char line[200];
-	va_list ap;
-
-	va_start(ap, fmt);
-	kvsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	if (out)
-		seq_printf(out, "%s", line);
-	else
-		pr_err("%s", line);
-}
+#define out_line(out, ...)	seq_or_log((out), "", __VA_ARGS__)
 
 static void hexdump(struct seq_buf *out, const char *label, const uint8_t *p,
 		    size_t len)

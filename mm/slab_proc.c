@@ -51,21 +51,7 @@ static void want_isolation(struct checker *c, struct page *page, void *obj)
 	}
 }
 
-static void finding(struct checker *c, const char *fmt, ...) __printf(2, 3);
-static void finding(struct checker *c, const char *fmt, ...)
-{
-	char line[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	kvsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	if (c->out)
-		seq_printf(c->out, "%s", line);
-	else
-		pr_err("mm_check: %s", line);
-	c->bad++;
-}
+#define finding(c, ...)	((c)->bad++, seq_or_log((c)->out, "mm_check: ", __VA_ARGS__))
 
 #define MAX_SLAB_OBJECTS	((PAGE_SIZE << SLAB_MAX_ORDER) / SLAB_MIN_ALIGN)
 

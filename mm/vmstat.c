@@ -33,6 +33,20 @@ void seq_printf(struct seq_buf *s, const char *fmt, ...)
 	s->len += (size_t)n;
 }
 
+void seq_or_log(struct seq_buf *out, const char *log_prefix, const char *fmt, ...)
+{
+	char line[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	kvsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (out)
+		seq_printf(out, "%s", line);
+	else
+		pr_err("%s%s", log_prefix, line);
+}
+
 /* ---- buddyinfo ------------------------------------------------------------ */
 
 static void show_buddyinfo(struct seq_buf *s, const char *arg)
